@@ -1,0 +1,41 @@
+import fp from 'fastify-plugin'
+import configPlugin from '../plugins/config.js'
+import errorsPlugin from '../plugins/errors.js'
+import authPlugin from '../plugins/auth.js'
+import storagePlugin from '../plugins/storage.js'
+import healthRoutes from '../routes/health.js'
+import webhookRoutes from '../routes/webhook.js'
+import type { Environment } from './config.js'
+import { redactUrl } from './server-options.js'
+
+export interface AppOptions {
+  /** Environment to read the configuration from; the process entry passes process.env. */
+  env?: Environment
+}
+
+/**
+ * The whole service as one plugin. Order matters: configuration first, then
+ * the error handler and the auth hook, so both cover every route after them.
+ */
+export default fp<AppOptions>(async function app (app, opts) {
+  await app.register(configPlugin, { env: opts.env })
+  await app.register(errorsPlugin)
+  await app.register(authPlugin)
+  await app.register(storagePlugin)
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.delivery !== undefined) return
+    request.log.info({
+      method: request.method,
+      url: redactUrl(request.url),
+      statusCode: reply.statusCode,
+      durationMs: reply.elapsedTime
+    }, 'request')
+  })
+
+  await app.register(healthRoutes)
+  await app.register(webhookRoutes)
+}, { fastify: '5.x', name: 'omi-webhook' })

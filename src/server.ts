@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs'
+import Fastify from 'fastify'
+import closeWithGrace from 'close-with-grace'
+import app from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { serverOptions } from './server-options.js'
+import type { ResolvedSecret } from './secret.js'
+
+/** Process entry: loads the configuration, listens, and shuts down gracefully on SIGTERM or SIGINT. */
+async function main (): Promise<void> {
+  const config = readConfigOrExit()
+  const server = Fastify(serverOptions(config))
+  await server.register(app, { env: process.env })
+
+  closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+    if (err !== undefined) server.log.error({ err }, 'shutting down after an uncaught error')
+    else server.log.info({ signal }, 'shutting down')
+    await server.close()
+  })
+
+  await server.listen({ port: config.PORT, host: config.HOST })
+  announceSecret(server.webhookSecret, config, server.server.address())
+}
+
+function readConfigOrExit (): Config {
+  // Variables already set in the environment win over those in .env.
+  if (existsSync('.env')) process.loadEnvFile('.env')
+
+  try {
+    return loadConfig(process.env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`omi-webhook: configuration error: ${error.message}\n`)
+    process.exit(1)
+  }
+}
+
+/**
+ * Tells the operator where the secret came from. A newly generated secret
+ * is printed once, as the URL to paste into the Omi app, and only to a
+ * terminal, so it does not end up in collected container logs.
+ */
+function announceSecret (secret: ResolvedSecret, config: Config, address: ReturnType<import('node:net').Server['address']>): void {
+  const port = typeof address === 'object' && address !== null ? address.port : config.PORT
+  const url = `http://<this-host>:${port}/webhook?key=`
+
+  if (secret.source === 'environment') {
+    process.stdout.write('omi-webhook: using WEBHOOK_SECRET from the environment\n')
+  } else if (secret.source === 'file') {
+    process.stdout.write(`omi-webhook: using the secret saved in ${secret.path}\n`)
+  } else if (process.stdout.isTTY === true) {
+    process.stdout.write(`omi-webhook: generated a secret and saved it in ${secret.path}\n` +
+      `Paste this URL into every webhook field of the Omi app (Settings > Developer Mode), with your public host name:\n\n  ${url}${secret.value}\n\n`)
+  } else {
+    process.stdout.write(`omi-webhook: generated a secret and saved it in ${secret.path}; ` +
+      `read it with \`cat ${secret.path}\` and paste ${url}<secret> into the Omi app\n`)
+  }
+}
+
+await main()

@@ -1,0 +1,125 @@
+/**
+ * Schema migrations, applied in order. The database's `user_version` is the
+ * number of migrations applied; never edit a migration that has shipped.
+ */
+export const migrations: string[] = [
+  `
+  CREATE TABLE deliveries (
+    seq INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    type TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    idempotency_key TEXT,
+    request_id TEXT
+  );
+  CREATE INDEX deliveries_by_uid ON deliveries (uid, seq);
+
+  CREATE TABLE idempotency_keys (
+    uid TEXT NOT NULL,
+    key TEXT NOT NULL,
+    delivery_seq INTEGER NOT NULL,
+    PRIMARY KEY (uid, key)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE memories (
+    uid TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created_at TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    title TEXT,
+    overview TEXT,
+    emoji TEXT,
+    category TEXT,
+    source TEXT,
+    language TEXT,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (uid, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX memories_by_created_at ON memories (uid, created_at);
+
+  CREATE TABLE conversation_segments (
+    uid TEXT NOT NULL,
+    memory_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    segment_id TEXT,
+    speaker TEXT,
+    speaker_id INTEGER,
+    is_user INTEGER,
+    person_id TEXT,
+    start REAL,
+    end REAL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (uid, memory_id, position)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE memory_events (
+    seq INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    type TEXT NOT NULL,
+    processing_memory_id TEXT,
+    memory_id TEXT,
+    status TEXT,
+    name TEXT,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL
+  );
+  CREATE INDEX memory_events_by_uid ON memory_events (uid, seq);
+
+  CREATE TABLE live_segments (
+    uid TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT,
+    speaker_id INTEGER,
+    is_user INTEGER,
+    start REAL NOT NULL,
+    end REAL NOT NULL,
+    confidence REAL,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (uid, session_id, segment_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX live_segments_by_received_at ON live_segments (uid, received_at);
+
+  CREATE TABLE audio_chunks (
+    seq INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    sample_rate INTEGER NOT NULL,
+    byte_length INTEGER NOT NULL,
+    pcm BLOB NOT NULL
+  );
+  CREATE INDEX audio_chunks_by_received_at ON audio_chunks (uid, received_at);
+
+  CREATE TABLE day_summaries (
+    seq INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    summary_id TEXT,
+    date TEXT,
+    summary TEXT NOT NULL,
+    summary_json TEXT,
+    created_at TEXT,
+    received_at TEXT NOT NULL
+  );
+  CREATE INDEX day_summaries_by_uid ON day_summaries (uid, seq);
+
+  CREATE TABLE button_events (
+    uid TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    button_event TEXT NOT NULL,
+    device_id TEXT,
+    timestamp TEXT,
+    session_id TEXT,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (uid, event_id)
+  ) WITHOUT ROWID;
+  `
+]
