@@ -23,7 +23,7 @@ export function formatTranscript (segments: TimedSegment[], format: TextFormat):
   return toText(segments)
 }
 
-/** One line per segment: `Speaker: text`. */
+/** Formats one line per segment: `Speaker: text`. */
 export function toText (segments: TimedSegment[]): string {
   return segments.map((segment) => `${speakerLabel(segment)}: ${oneLine(segment.text)}\n`).join('')
 }
@@ -44,7 +44,7 @@ export function toVtt (segments: TimedSegment[]): string {
   return ['WEBVTT\n', ...cues].join('\n')
 }
 
-/** The speaker's name: "User" for the wearer, else Omi's label such as SPEAKER_00. */
+/** Returns the speaker's name: "User" for the wearer, else Omi's label such as SPEAKER_00. */
 export function speakerLabel (segment: TimedSegment): string {
   if (segment.is_user === true) return 'User'
   if (segment.speaker !== null && segment.speaker.trim() !== '') return oneLine(segment.speaker)
@@ -52,7 +52,7 @@ export function speakerLabel (segment: TimedSegment): string {
   return 'Speaker'
 }
 
-/** Formats seconds as HH:MM:SS followed by `separator` and milliseconds; hours grow past two digits when needed. */
+/** Formats seconds as HH:MM:SS followed by `separator` and milliseconds. Hours grow past two digits when needed. */
 export function formatTimestamp (seconds: number, separator: ',' | '.'): string {
   const totalMs = Math.round(seconds * 1000)
   const ms = totalMs % 1000

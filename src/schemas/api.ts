@@ -27,11 +27,11 @@ export const TranscriptFormat = Type.Union(
   { default: 'json', description: 'json, txt (one line per segment, with the speaker), srt or vtt (subtitles).' }
 )
 
-/** A page of a list: newest first, with the cursor of the next page or null on the last page. */
+/** Builds the schema of a page of a list: newest first, with the cursor of the next page or null on the last page. */
 export function Page<T extends TSchema> (item: T) {
   return Type.Object({
     items: Type.Array(item),
-    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= to read the next page; null on the last page.' })
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= to read the next page. It is null on the last page.' })
   })
 }
 

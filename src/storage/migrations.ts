@@ -125,7 +125,7 @@ export const migrations: string[] = [
   // Full-text search over conversation titles, overviews and transcript text.
   // conversation_search_keys gives each conversation the integer rowid that
   // FTS5 needs. The triggers remove search entries whenever a conversation or
-  // its key row is deleted; src/storage/search.ts writes the entries.
+  // its key row is deleted, and src/storage/search.ts writes the entries.
   `
   CREATE TABLE conversation_search_keys (
     rowid INTEGER PRIMARY KEY,

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { SECRET, webhookUrl } from './build.js'
 
@@ -31,7 +32,7 @@ export function conversation (input: ConversationInput): Record<string, unknown>
 /** Delivers a JSON body to POST /webhook for `uid` and fails loudly unless it was stored. */
 export async function deliver (app: FastifyInstance, uid: string, payload: unknown, extra = ''): Promise<LightMyRequestResponse> {
   const response = await app.inject({ method: 'POST', url: webhookUrl(uid, extra), payload: payload as Record<string, unknown> })
-  if (response.statusCode !== 200) throw new Error(`delivery failed with ${response.statusCode}: ${response.body}`)
+  assert.equal(response.statusCode, 200, `delivery failed: ${response.body}`)
   return response
 }
 
@@ -43,7 +44,7 @@ export async function deliverAudio (app: FastifyInstance, uid: string, pcm: Buff
     headers: { 'content-type': 'application/octet-stream' },
     payload: pcm
   })
-  if (response.statusCode !== 200) throw new Error(`audio delivery failed with ${response.statusCode}: ${response.body}`)
+  assert.equal(response.statusCode, 200, `audio delivery failed: ${response.body}`)
   return response
 }
 
@@ -55,11 +56,12 @@ export async function readAllPages<T> (app: FastifyInstance, url: string): Promi
   do {
     const suffix: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`
     const response = await app.inject({ method: 'GET', url: url + suffix })
-    if (response.statusCode !== 200) throw new Error(`page request failed with ${response.statusCode}: ${response.body}`)
+    assert.equal(response.statusCode, 200, `page request failed: ${response.body}`)
     const page = response.json() as { items: T[], next_cursor: string | null }
     items.push(...page.items)
     cursor = page.next_cursor
     pages++
-  } while (cursor !== null && pages < 100)
+    assert.ok(pages <= 100, 'more than 100 pages: the cursor does not advance')
+  } while (cursor !== null)
   return { items, pages }
 }

@@ -97,7 +97,7 @@ export function listAudioSpans (db: SqliteDatabase, uid: string, limit: number, 
       continue
     }
     spans.push(startSpan(piece))
-    // One span beyond the page shows that another page exists; it need not be complete.
+    // One span beyond the page shows that another page exists, so it need not be complete.
     if (spans.length > limit) break
   }
 

@@ -52,7 +52,7 @@ export function listConversations (db: SqliteDatabase, uid: string, filter: Conv
  */
 function searchConversations (db: SqliteDatabase, uid: string, match: string, filter: ConversationFilter): Page<ConversationSummaryRow> {
   const [score, createdAt, id] = filter.cursor === undefined ? [null, null, null] : decodeCursor(filter.cursor, ['number', 'string', 'string'])
-  // MATERIALIZED keeps bm25() in the query that contains MATCH; FTS5 rejects it anywhere else.
+  // MATERIALIZED keeps bm25() in the query that contains MATCH, because FTS5 rejects it anywhere else.
   const rows = statement(db, `WITH matches AS MATERIALIZED (
       SELECT rowid, bm25(conversation_search, 4.0, 2.0, 1.0) AS score FROM conversation_search WHERE conversation_search MATCH @match
     )

@@ -27,7 +27,7 @@ export function decodeCursor (cursor: string, types: Array<'string' | 'number'>)
   return key as CursorKey
 }
 
-/** A page of rows: `items` holds at most `limit` rows; `next_cursor` is the cursor after the last one, or null. */
+/** A page of a list: at most `limit` items, and the cursor after the last one, or null on the last page. */
 export interface Page<T> {
   items: T[]
   next_cursor: string | null
