@@ -3,8 +3,10 @@ import configPlugin from '../plugins/config.js'
 import errorsPlugin from '../plugins/errors.js'
 import authPlugin from '../plugins/auth.js'
 import storagePlugin from '../plugins/storage.js'
+import openapiPlugin from '../plugins/openapi.js'
 import healthRoutes from '../routes/health.js'
 import webhookRoutes from '../routes/webhook.js'
+import apiRoutes from '../routes/api/index.js'
 import type { Environment } from './config.js'
 import { redactUrl } from './server-options.js'
 
@@ -22,6 +24,7 @@ export default fp<AppOptions>(async function app (app, opts) {
   await app.register(errorsPlugin)
   await app.register(authPlugin)
   await app.register(storagePlugin)
+  await app.register(openapiPlugin)
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -38,4 +41,5 @@ export default fp<AppOptions>(async function app (app, opts) {
 
   await app.register(healthRoutes)
   await app.register(webhookRoutes)
+  await app.register(apiRoutes)
 }, { fastify: '5.x', name: 'omi-webhook' })

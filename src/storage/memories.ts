@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox'
 import type { Memory } from '../schemas/events.js'
 import { toUtcIso } from '../schemas/common.js'
 import { statement } from './statements.js'
+import { indexConversation } from './search.js'
 
 type MemoryObject = Static<typeof Memory>
 
@@ -42,6 +43,7 @@ export function upsertMemory (db: SqliteDatabase, uid: string, memory: MemoryObj
     })
 
   replaceSegments(db, uid, memory)
+  indexConversation(db, uid, memory.id)
   return { outcome: existing === undefined ? 'stored' : 'updated', id: memory.id }
 }
 

@@ -121,5 +121,36 @@ export const migrations: string[] = [
     received_at TEXT NOT NULL,
     PRIMARY KEY (uid, event_id)
   ) WITHOUT ROWID;
+  `,
+  // Full-text search over conversation titles, overviews and transcript text.
+  // conversation_search_keys gives each conversation the integer rowid that
+  // FTS5 needs. The triggers remove search entries whenever a conversation or
+  // its key row is deleted, and src/storage/search.ts writes the entries.
+  `
+  CREATE TABLE conversation_search_keys (
+    rowid INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    memory_id TEXT NOT NULL,
+    UNIQUE (uid, memory_id)
+  );
+  CREATE VIRTUAL TABLE conversation_search USING fts5 (
+    title, overview, transcript,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER conversation_search_keys_deleted AFTER DELETE ON conversation_search_keys BEGIN
+    DELETE FROM conversation_search WHERE rowid = old.rowid;
+  END;
+  CREATE TRIGGER memories_deleted AFTER DELETE ON memories BEGIN
+    DELETE FROM conversation_search_keys WHERE uid = old.uid AND memory_id = old.id;
+  END;
+  INSERT INTO conversation_search_keys (uid, memory_id) SELECT uid, id FROM memories;
+  INSERT INTO conversation_search (rowid, title, overview, transcript)
+    SELECT keys.rowid, memories.title, memories.overview,
+      (SELECT group_concat(text, ' ') FROM
+        (SELECT text FROM conversation_segments
+          WHERE conversation_segments.uid = keys.uid AND conversation_segments.memory_id = keys.memory_id
+          ORDER BY position))
+    FROM conversation_search_keys AS keys
+    JOIN memories ON memories.uid = keys.uid AND memories.id = keys.memory_id;
   `
 ]
