@@ -3,6 +3,8 @@ import configPlugin from '../plugins/config.js'
 import errorsPlugin from '../plugins/errors.js'
 import authPlugin from '../plugins/auth.js'
 import storagePlugin from '../plugins/storage.js'
+import metricsPlugin from '../plugins/metrics.js'
+import retentionPlugin from '../plugins/retention.js'
 import healthRoutes from '../routes/health.js'
 import webhookRoutes from '../routes/webhook.js'
 import type { Environment } from './config.js'
@@ -22,6 +24,8 @@ export default fp<AppOptions>(async function app (app, opts) {
   await app.register(errorsPlugin)
   await app.register(authPlugin)
   await app.register(storagePlugin)
+  await app.register(metricsPlugin)
+  await app.register(retentionPlugin)
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
