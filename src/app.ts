@@ -36,6 +36,7 @@ export default fp<AppOptions>(async function app (app, opts) {
       method: request.method,
       url: redactUrl(request.url),
       statusCode: reply.statusCode,
+      remoteAddress: request.ip,
       durationMs: reply.elapsedTime
     }, 'request')
   })
