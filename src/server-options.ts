@@ -5,7 +5,7 @@ import { splitList } from './config.js'
 import { parseQuery } from './webhook/query.js'
 import { formatSchemaErrors } from './validation.js'
 
-/** Where log lines go in place of stdout: anything with `write(line)`, as pino accepts. */
+/** Destination of log lines in place of stdout: any object with `write(line)`, which pino accepts. */
 export interface LogStream {
   write: (line: string) => void
 }
@@ -46,7 +46,7 @@ export function serverOptions (config: Config, logStream?: LogStream): FastifySe
   }
 }
 
-/** Logger options; `logStream`, when given, receives the JSON lines in place of stdout. */
+/** Builds the logger options. `logStream`, when given, receives the JSON lines in place of stdout. */
 function loggerOptions (config: Config, logStream?: LogStream): FastifyServerOptions['logger'] {
   const pretty = logStream === undefined &&
     (config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true))

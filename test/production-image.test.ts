@@ -14,6 +14,8 @@ const NPM_TIMEOUT_MS = 840_000
 // Outside a container there is no user "node", so a root test runner starts the service as uid 65534 (nobody), a non-root user like the image's.
 const UNPRIVILEGED = { uid: 65534, gid: 65534 }
 const runsAsRoot = process.getuid?.() === 0
+// tap adds its coverage hooks to NODE_OPTIONS of every child process; the image has none, so `env -u` removes them.
+const WITHOUT_TAP = ['-u', 'NODE_OPTIONS']
 
 /**
  * Rebuilds the Dockerfile's runtime stage in a clean folder: production
@@ -23,7 +25,7 @@ const runsAsRoot = process.getuid?.() === 0
 function assembleRuntime (dir: string): { ok: true } | { ok: false, reason: string } {
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
   cpSync(join(ROOT, 'package-lock.json'), join(dir, 'package-lock.json'))
-  const install = spawnSync('npm', ['ci', '--omit=dev', '--ignore-scripts=false', '--no-audit', '--no-fund'], {
+  const install = spawnSync('env', [...WITHOUT_TAP, 'npm', 'ci', '--omit=dev', '--ignore-scripts=false', '--no-audit', '--no-fund'], {
     cwd: dir, encoding: 'utf8', timeout: NPM_TIMEOUT_MS
   })
   if (install.status !== 0) return { ok: false, reason: `npm ci --omit=dev failed: ${install.error?.message ?? install.stderr.slice(-500)}` }
@@ -41,7 +43,7 @@ const runtime = assembleRuntime(dir)
 
 t.test('runtime stage serves deliveries', { skip: runtime.ok ? false : runtime.reason }, async (t) => {
   const port = await freePort()
-  const server = spawn('node', ['build/src/server.js'], {
+  const server = spawn('env', [...WITHOUT_TAP, 'node', 'build/src/server.js'], {
     cwd: dir,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(dir, 'data'), LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,5 +74,5 @@ t.test('runtime stage serves deliveries', { skip: runtime.ok ? false : runtime.r
   t.equal(ping.statusCode, 200)
   t.equal(ping.body, '{"message":"pong"}')
   t.not(secret, SECRET)
-  t.equal(await exited, 0)
+  t.equal(await exited, 0, `the service exits 0 on SIGTERM; its output was:\n${output}`)
 })

@@ -10,7 +10,7 @@ import { freePort, waitFor } from './helpers/net.js'
 const CHUNK = Buffer.alloc(1024 * 1024, 1)
 const CHUNKS = 4
 
-/** Starts the compiled server as the container does, and waits until it listens. */
+/** Starts `node build/src/server.js`, the image's command, and waits until it listens. */
 async function startServer (t: Test, dataDir: string) {
   const port = await freePort()
   const server = spawn(process.execPath, ['build/src/server.js'], {

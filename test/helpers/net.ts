@@ -1,13 +1,13 @@
-import { createServer } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import { request } from 'node:http'
 
 /** Returns a TCP port that was free on 127.0.0.1 a moment ago. */
 export async function freePort (): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
+  const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => { resolve() }))
-  return typeof address === 'object' && address !== null ? address.port : 0
+  return port
 }
 
 export interface HttpResponse {
@@ -39,7 +39,7 @@ export async function httpRequest (options: HttpRequest): Promise<HttpResponse> 
     }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('end', () => { resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }) })
+      res.on('end', () => { resolve({ statusCode: res.statusCode as number, headers: res.headers, body: Buffer.concat(chunks).toString() }) })
       res.on('error', reject)
     })
     req.on('timeout', () => { req.destroy(new Error(`${options.method ?? 'GET'} ${options.path} timed out after 10 s`)) })
@@ -52,6 +52,7 @@ export async function httpRequest (options: HttpRequest): Promise<HttpResponse> 
 export async function waitFor (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
+    /* c8 ignore next: reached only when the awaited condition never holds, and the test then fails */
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
