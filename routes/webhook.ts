@@ -159,6 +159,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
         duplicate: delivery.outcome === 'duplicate',
         statusCode: reply.statusCode,
         error: delivery.error,
+        remoteAddress: request.ip,
         durationMs: Number(process.hrtime.bigint() - delivery.startedAt) / 1e6
       }, 'delivery')
 

@@ -4,6 +4,8 @@ import errorsPlugin from '../plugins/errors.js'
 import authPlugin from '../plugins/auth.js'
 import storagePlugin from '../plugins/storage.js'
 import openapiPlugin from '../plugins/openapi.js'
+import metricsPlugin from '../plugins/metrics.js'
+import retentionPlugin from '../plugins/retention.js'
 import healthRoutes from '../routes/health.js'
 import webhookRoutes from '../routes/webhook.js'
 import apiRoutes from '../routes/api/index.js'
@@ -25,6 +27,8 @@ export default fp<AppOptions>(async function app (app, opts) {
   await app.register(authPlugin)
   await app.register(storagePlugin)
   await app.register(openapiPlugin)
+  await app.register(metricsPlugin)
+  await app.register(retentionPlugin)
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -35,6 +39,7 @@ export default fp<AppOptions>(async function app (app, opts) {
       method: request.method,
       url: redactUrl(request.url),
       statusCode: reply.statusCode,
+      remoteAddress: request.ip,
       durationMs: reply.elapsedTime
     }, 'request')
   })

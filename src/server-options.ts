@@ -5,6 +5,11 @@ import { splitList } from './config.js'
 import { parseQuery } from './webhook/query.js'
 import { formatSchemaErrors } from './validation.js'
 
+/** Destination of log lines in place of stdout: any object with `write(line)`, which pino accepts. */
+export interface LogStream {
+  write: (line: string) => void
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 /** Query parameters and headers whose values never reach the log. */
@@ -21,9 +26,9 @@ export const REDACTED_PATHS = [
  * The options of the Fastify instance. The process entry and the tests both
  * build the app with these, so tests exercise the production settings.
  */
-export function serverOptions (config: Config): FastifyServerOptions {
+export function serverOptions (config: Config, logStream?: LogStream): FastifyServerOptions {
   return {
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, logStream),
     // The app writes one line per request itself, with the fields operators need.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
@@ -41,8 +46,10 @@ export function serverOptions (config: Config): FastifyServerOptions {
   }
 }
 
-function loggerOptions (config: Config): FastifyServerOptions['logger'] {
-  const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true)
+/** Builds the logger options. `logStream`, when given, receives the JSON lines in place of stdout. */
+function loggerOptions (config: Config, logStream?: LogStream): FastifyServerOptions['logger'] {
+  const pretty = logStream === undefined &&
+    (config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true))
   return {
     level: config.LOG_LEVEL,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -53,6 +60,7 @@ function loggerOptions (config: Config): FastifyServerOptions['logger'] {
         remoteAddress: request.ip
       })
     },
+    ...(logStream === undefined ? {} : { stream: logStream }),
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard', ignore: 'pid,hostname' } } } : {})
   }
 }

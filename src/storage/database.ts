@@ -20,6 +20,8 @@ export function openDatabase (dataDir: string): SqliteDatabase {
   const db = new Database(path)
   chmodSync(path, 0o600)
 
+  // Takes effect only on a new, empty file, so that deleted rows can be given back with incremental_vacuum.
+  db.pragma('auto_vacuum = INCREMENTAL')
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
   db.pragma('busy_timeout = 5000')

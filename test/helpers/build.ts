@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import app from '../../src/app.js'
 import { loadConfig, type Environment } from '../../src/config.js'
-import { serverOptions } from '../../src/server-options.js'
+import { serverOptions, type LogStream } from '../../src/server-options.js'
 
 export const SECRET = 'test-secret-0123456789abcdef'
 
@@ -17,9 +17,12 @@ export function testEnv (t: Test, overrides: Environment = {}): Environment {
   }
 }
 
-/** Builds the app exactly as the process entry does, and closes it when the test ends. */
-export async function build (t: Test, env: Environment = testEnv(t)): Promise<FastifyInstance> {
-  const server = Fastify(serverOptions(loadConfig(env)))
+/**
+ * Builds the app exactly as the process entry does, and closes it when the
+ * test ends. Log lines go to `logStream` when one is given.
+ */
+export async function build (t: Test, env: Environment = testEnv(t), logStream?: LogStream): Promise<FastifyInstance> {
+  const server = Fastify(serverOptions(loadConfig(env), logStream))
   await server.register(app, { env })
   await server.ready()
   t.teardown(() => server.close())
