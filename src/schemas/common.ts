@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 
 export const UID_PATTERN = '^[A-Za-z0-9_-]{1,128}$'
 
@@ -15,7 +15,16 @@ export const Uid = Type.String({ pattern: UID_PATTERN, description: 'The Omi use
 
 export const Timestamp = Type.String({ pattern: TIMESTAMP_PATTERN })
 
-export const NullableString = Type.Union([Type.String(), Type.Null()])
+/**
+ * Extends `schema` to accept null through a list of types rather than anyOf.
+ * Fastify turns on Ajv's type coercion, which inside anyOf rewrites null
+ * into the first branch's type ("" or false) before that branch passes.
+ */
+export function Nullable<T extends TSchema> (schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] })
+}
+
+export const NullableString = Nullable(Type.String())
 
 export const ErrorReply = Type.Object({
   statusCode: Type.Integer(),
