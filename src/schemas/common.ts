@@ -41,6 +41,12 @@ export function toUtcIso (value: string): string {
   const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(value)
   const trimmed = value.replace(' ', 'T').replace(/(\.\d{3})\d+/, '$1')
   const time = Date.parse(hasOffset ? trimmed : trimmed + 'Z')
-  if (Number.isNaN(time)) throw new RangeError(`Invalid date-time: ${value}`)
+  if (Number.isNaN(time) || !isCalendarDate(value)) throw new RangeError(`Invalid date-time: ${value}`)
   return new Date(time).toISOString()
+}
+
+/** Checks the day of month, which Date.parse rolls over (2026-02-30 becomes March 2). */
+function isCalendarDate (value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number)
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day
 }

@@ -25,3 +25,11 @@ export function pcm (count: number, first = 0): Buffer {
   for (let i = 0; i < count; i++) bytes[i] = (first + i) % 256
   return bytes
 }
+
+/**
+ * Waits until writes queued so far are committed, such as the rejection
+ * record that the webhook route queues after its reply is sent.
+ */
+export async function committed (app: FastifyInstance): Promise<void> {
+  await app.storage.write(() => undefined)
+}
