@@ -41,7 +41,10 @@ export function processEnv (overrides: Environment): NodeJS.ProcessEnv {
   return env
 }
 
-/** Starts `node build/src/server.js` in `cwd` and waits until it listens on loopback. */
+/**
+ * Starts `node build/src/server.js` in `cwd` and waits until it listens on
+ * loopback. It reads the port from Fastify's log line, so LOG_LEVEL must be info or lower.
+ */
 export async function startServer (t: Test, overrides: Environment, cwd: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, [SERVER_ENTRY], { cwd, env: processEnv(overrides), stdio: ['ignore', 'pipe', 'pipe'] })
   const output = collectOutput(child)
