@@ -10,6 +10,9 @@ import { runUntilExit, startServer } from './helpers/process.js'
 // tap resolves a relative mock path from the .ts source, which is not run, so the compiled module is named in full.
 const SECRET_MODULE = new URL('../src/secret.js', import.meta.url).href
 
+/** Makes the server process see its stdout as a terminal, as when an operator runs it by hand. */
+const TERMINAL_STDOUT = '--import=data:text/javascript,process.stdout.isTTY=true'
+
 t.test('short WEBHOOK_SECRET is rejected', async (t) => {
   const load = () => loadConfig({ WEBHOOK_SECRET: 'fifteen-chars!!' })
 
@@ -100,6 +103,14 @@ t.test('pretty log format uses pino-pretty', async (t) => {
   const options = serverOptions(loadConfig({ LOG_FORMAT: 'pretty' }))
 
   t.match(options.logger, { transport: { target: 'pino-pretty' } })
+})
+
+t.test('logged requests are redacted', async (t) => {
+  const options = serverOptions(loadConfig({})) as { logger: { serializers: { req: (request: unknown) => unknown } } }
+
+  const logged = options.logger.serializers.req({ method: 'POST', url: '/webhook?uid=u1&key=secret-value', ip: '127.0.0.1' })
+
+  t.same(logged, { method: 'POST', url: '/webhook?uid=u1&key=[redacted]', remoteAddress: '127.0.0.1' })
 })
 
 t.test('json log format has no transport', async (t) => {
@@ -237,6 +248,18 @@ t.test('process announces where the secret is', async (t) => {
   t.notMatch(first.stdout(), secret, 'the secret is not printed to a pipe')
   t.match(second.stdout(), `omi-webhook: using the secret saved in ${path}`)
   t.notMatch(second.stdout(), secret, 'the secret is not printed again')
+})
+
+t.test('terminal shows the generated URL', async (t) => {
+  const cwd = t.testdir()
+  const dataDir = join(cwd, 'data')
+
+  const server = await startServer(t, { WEBHOOK_SECRET: undefined, DATA_DIR: dataDir }, cwd, [TERMINAL_STDOUT])
+  await server.stop()
+
+  const secret = readFileSync(join(dataDir, SECRET_FILE), 'utf8').trim()
+  t.match(server.stdout(), `Paste this URL into every webhook field of the Omi app (Settings > Developer Mode), with your public host name:\n\n  http://<this-host>:`)
+  t.match(server.stdout(), `/webhook?key=${secret}\n`)
 })
 
 t.test('process names secret from environment', async (t) => {

@@ -132,3 +132,14 @@ t.test('malformed timestamp gets 400', async (t) => {
   t.equal(response.statusCode, 400)
   t.equal(response.json().message, 'body/memory/created_at must be an ISO 8601 date-time such as 2026-11-30T16:42:07Z')
 })
+
+t.test('minimal memory stores nulls', async (t) => {
+  const app = await build(t)
+  const memory = { id: 'bare', created_at: '2026-10-14T08:15:30Z', transcript_segments: [{ text: 'Hi', start: 0, end: 1 }] }
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'memory_created', memory } })
+
+  t.equal(response.statusCode, 200)
+  t.match(rows(app, 'SELECT title, source, started_at FROM memories'), [{ title: null, source: null, started_at: null }])
+  t.match(rows(app, 'SELECT speaker, speaker_id, person_id FROM conversation_segments'), [{ speaker: null, speaker_id: null, person_id: null }])
+})

@@ -45,3 +45,12 @@ t.test('button event without id', async (t) => {
   t.equal(response.statusCode, 400)
   t.equal(response.json().message, "body must have required property 'event_id'")
 })
+
+t.test('button event with session', async (t) => {
+  const app = await build(t)
+  const { device_id: deviceId, ...press } = fixture('button-event.json')
+
+  await app.inject({ method: 'POST', url: webhookUrl(), payload: { ...press, session_id: 'dEm0uSeR1x2y3z4a5b6c7d8e9f0g' } })
+
+  t.same(rows(app, 'SELECT device_id, session_id FROM button_events'), [{ device_id: null, session_id: 'dEm0uSeR1x2y3z4a5b6c7d8e9f0g' }])
+})

@@ -124,3 +124,13 @@ t.test('signing still needs the secret', async (t) => {
   t.equal(response.statusCode, 401)
   t.equal(response.json().code, 'OMI_MISSING_SECRET')
 })
+
+t.test('signed empty delivery is checked', async (t) => {
+  const app = await build(t, testEnv(t, { OMI_SIGNING_SECRET: SIGNING_SECRET }))
+  const time = now()
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), headers: { 'x-omi-signature': `t=${time},v1=${sign(SIGNING_SECRET, time, 'user_1', Buffer.alloc(0))}` } })
+
+  t.equal(response.statusCode, 400, 'the signature passes and the missing body is reported')
+  t.equal(response.json().code, 'OMI_UNKNOWN_SHAPE')
+})

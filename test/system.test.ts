@@ -1,11 +1,12 @@
-import t from 'tap'
-import Fastify, { type RouteOptions } from 'fastify'
+import t, { type Test } from 'tap'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
+import createError from '@fastify/error'
 import app from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { serverOptions } from '../src/server-options.js'
 import { EVENT_TYPES } from '../src/schemas/events.js'
 import { formatSchemaErrors } from '../src/validation.js'
-import { build, testEnv, webhookUrl } from './helpers/build.js'
+import { build, testEnv, webhookUrl, SECRET } from './helpers/build.js'
 import { rows } from './helpers/fixtures.js'
 
 t.test('ping replies pong', async (t) => {
@@ -167,4 +168,97 @@ t.test('write after close is rejected', async (t) => {
   const write = storage.write(() => 1)
 
   await t.rejects(write, { message: 'Storage is closed' })
+  t.doesNotThrow(() => storage.close(), 'closing twice is harmless')
+})
+
+/** Builds the app with production options plus routes that fail on purpose, to reach error handler branches. */
+async function buildWithFailingRoutes (t: Test): Promise<FastifyInstance> {
+  const env = testEnv(t, { LOG_LEVEL: 'fatal' })
+  const server = Fastify(serverOptions(loadConfig(env)))
+  await server.register(app, { env })
+  const Unavailable = createError('TEST_UNAVAILABLE', 'backend unavailable', 503)
+  const Unusual = createError('TEST_UNUSUAL', 'unusual status', 499)
+  server.get('/unavailable', async () => { throw new Unavailable() })
+  server.get('/unusual', async () => { throw new Unusual() })
+  server.get('/missing', async (_request, reply) => { reply.callNotFound() })
+  await server.ready()
+  t.teardown(() => server.close())
+  return server
+}
+
+t.test('error handler keeps 503', async (t) => {
+  const server = await buildWithFailingRoutes(t)
+
+  const response = await server.inject({ method: 'GET', url: `/unavailable?key=${SECRET}` })
+
+  t.equal(response.statusCode, 503)
+  t.equal(response.json().code, 'OMI_INTERNAL')
+  t.equal(response.json().error, 'Service Unavailable')
+})
+
+t.test('unknown status has generic reason', async (t) => {
+  const server = await buildWithFailingRoutes(t)
+
+  const response = await server.inject({ method: 'GET', url: `/unusual?key=${SECRET}` })
+
+  t.equal(response.statusCode, 499)
+  t.equal(response.json().error, 'Error')
+})
+
+t.test('not found from a route', async (t) => {
+  const server = await buildWithFailingRoutes(t)
+
+  const response = await server.inject({ method: 'GET', url: `/missing?key=${SECRET}` })
+
+  t.equal(response.statusCode, 404)
+  t.equal(response.json().message, 'GET /missing is not a route of this service')
+})
+
+t.test('missing content type gets 415', async (t) => {
+  const app = await build(t)
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: 'hello' })
+
+  t.equal(response.statusCode, 415)
+  t.equal(response.json().message, 'Content-Type (none) is not accepted; send application/json, or application/octet-stream for audio')
+})
+
+t.test('delivery without a body', async (t) => {
+  const app = await build(t)
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl() })
+
+  t.equal(response.statusCode, 400)
+  t.equal(response.json().code, 'OMI_UNKNOWN_SHAPE')
+})
+
+t.test('app reads process environment', async (t) => {
+  const dataDir = t.testdir()
+  const saved = { DATA_DIR: process.env.DATA_DIR, WEBHOOK_SECRET: process.env.WEBHOOK_SECRET }
+  process.env.DATA_DIR = dataDir
+  process.env.WEBHOOK_SECRET = SECRET
+  t.teardown(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  })
+  const server = Fastify(serverOptions(loadConfig({ LOG_LEVEL: 'warn' })))
+  t.teardown(() => server.close())
+
+  await server.register(app)
+  await server.ready()
+
+  t.equal(server.config.DATA_DIR, dataDir)
+})
+
+t.test('validation messages without details', async (t) => {
+  const errors = [
+    { keyword: 'type', instancePath: undefined as unknown as string, schemaPath: '#', params: {} },
+    { keyword: 'pattern', instancePath: '/name', schemaPath: '#', params: { pattern: '^x$' }, message: 'must match pattern "^x$"' }
+  ]
+
+  const error = formatSchemaErrors(errors, 'body')
+
+  t.equal(error.message, 'body is invalid; body/name must match pattern "^x$"')
 })
