@@ -58,8 +58,8 @@ export function describeEnvError (error: Error): string {
   const details = (error as Error & { errors?: Array<{ instancePath: string, keyword?: string, message?: string, params?: Record<string, unknown> }> }).errors
   if (details === undefined) return error.message
 
-  // A value outside a union of literals fails every literal and then the anyOf;
-  // the anyOf error alone says it, and the hint lists the accepted values.
+  // A value outside a union of literals fails every literal and then the anyOf.
+  // Only the anyOf error is reported, and the hint lists the accepted values.
   const messages = details.filter((detail) => detail.keyword !== 'const').map((detail) => {
     const name = detail.instancePath.replace(/^\//, '') || String(detail.params?.additionalProperty ?? detail.params?.missingProperty ?? 'configuration')
     const hint = describeVariable(name)

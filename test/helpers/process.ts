@@ -7,7 +7,7 @@ import type { Environment } from '../../src/config.js'
 /** The compiled process entry, build/src/server.js. */
 export const SERVER_ENTRY = fileURLToPath(new URL('../../src/server.js', import.meta.url))
 
-/** Longest wait for a started process to listen or to exit, in milliseconds. */
+/** Maximum wait for a started process to listen or to exit, in milliseconds. */
 const PROCESS_TIMEOUT_MS = 30_000
 
 const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/
@@ -48,7 +48,7 @@ export function processEnv (overrides: Environment): NodeJS.ProcessEnv {
 export async function startServer (t: Test, overrides: Environment, cwd: string, nodeOptions: string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeOptions, SERVER_ENTRY], { cwd, env: processEnv(overrides), stdio: ['ignore', 'pipe', 'pipe'] })
   const output = collectOutput(child)
-  // Kills a server that a failed test left running; an exited one ignores it.
+  // Kills a server that a failed test left running. A server that already exited ignores the signal.
   t.teardown(() => { child.kill('SIGKILL') })
 
   const url = await new Promise<string>((resolve, reject) => {
