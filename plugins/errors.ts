@@ -61,6 +61,7 @@ function sendServerError (error: FastifyError, request: FastifyRequest, reply: F
 }
 
 function describeTooLarge (request: FastifyRequest, limits: Limits): string {
+  /* c8 ignore next: only a parser checks the size, and Fastify picks one only for a request with a Content-Type. */
   const isAudio = String(request.headers['content-type'] ?? '').startsWith('application/octet-stream')
   const limit = isAudio ? limits.audio : limits.json
   const variable = isAudio ? 'AUDIO_BODY_LIMIT' : 'JSON_BODY_LIMIT'

@@ -55,14 +55,18 @@ export class ConfigError extends Error {
 
 /** Rewrites Ajv's `/PORT must be <= 65535` into `Invalid PORT: must be <= 65535`. */
 export function describeEnvError (error: Error): string {
-  const details = (error as Error & { errors?: Array<{ instancePath: string, message?: string, params?: Record<string, unknown> }> }).errors
+  const details = (error as Error & { errors?: Array<{ instancePath: string, keyword?: string, message?: string, params?: Record<string, unknown> }> }).errors
   if (details === undefined) return error.message
 
-  return details.map((detail) => {
+  // A value outside a union of literals fails every literal and then the anyOf.
+  // Only the anyOf error is reported, and the hint lists the accepted values.
+  const messages = details.filter((detail) => detail.keyword !== 'const').map((detail) => {
     const name = detail.instancePath.replace(/^\//, '') || String(detail.params?.additionalProperty ?? detail.params?.missingProperty ?? 'configuration')
     const hint = describeVariable(name)
-    return `Invalid ${name}: ${detail.message ?? 'invalid value'}${hint === '' ? '' : ` (expected ${hint})`}`
-  }).join('; ')
+    const message = detail.keyword === 'anyOf' ? 'is not an accepted value' : detail.message ?? 'invalid value'
+    return `Invalid ${name}: ${message}${hint === '' ? '' : ` (expected ${hint})`}`
+  })
+  return [...new Set(messages)].join('; ')
 }
 
 function describeVariable (name: string): string {

@@ -13,6 +13,7 @@ async function main (): Promise<void> {
   await server.register(app, { env: process.env })
 
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+    /* c8 ignore next: needs an uncaught error in the running process, which no request can cause. */
     if (err !== undefined) server.log.error({ err }, 'shutting down after an uncaught error')
     else server.log.info({ signal }, 'shutting down')
     await server.close()
@@ -29,6 +30,7 @@ function readConfigOrExit (): Config {
   try {
     return loadConfig(process.env)
   } catch (error) {
+    /* c8 ignore next: loadConfig wraps every error in a ConfigError; this guards a future change. */
     if (!(error instanceof ConfigError)) throw error
     process.stderr.write(`omi-webhook: configuration error: ${error.message}\n`)
     process.exit(1)
@@ -41,6 +43,7 @@ function readConfigOrExit (): Config {
  * terminal, so it does not end up in collected container logs.
  */
 function announceSecret (secret: ResolvedSecret, config: Config, address: ReturnType<import('node:net').Server['address']>): void {
+  /* c8 ignore next: after listen on HOST and PORT, address() is always an object; the fallback is for types. */
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT
   const url = `http://<this-host>:${port}/webhook?key=`
 

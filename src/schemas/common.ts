@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 
 export const UID_PATTERN = '^[A-Za-z0-9_-]{1,128}$'
 
@@ -15,7 +15,16 @@ export const Uid = Type.String({ pattern: UID_PATTERN, description: 'The Omi use
 
 export const Timestamp = Type.String({ pattern: TIMESTAMP_PATTERN })
 
-export const NullableString = Type.Union([Type.String(), Type.Null()])
+/**
+ * Extends `schema` to accept null through a list of types rather than anyOf.
+ * Fastify turns on Ajv's type coercion, which inside anyOf rewrites null
+ * into the first branch's type ("" or false) before that branch passes.
+ */
+export function Nullable<T extends TSchema> (schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] })
+}
+
+export const NullableString = Nullable(Type.String())
 
 export const ErrorReply = Type.Object({
   statusCode: Type.Integer(),
@@ -32,6 +41,12 @@ export function toUtcIso (value: string): string {
   const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(value)
   const trimmed = value.replace(' ', 'T').replace(/(\.\d{3})\d+/, '$1')
   const time = Date.parse(hasOffset ? trimmed : trimmed + 'Z')
-  if (Number.isNaN(time)) throw new RangeError(`Invalid date-time: ${value}`)
+  if (Number.isNaN(time) || !isCalendarDate(value)) throw new RangeError(`Invalid date-time: ${value}`)
   return new Date(time).toISOString()
+}
+
+/** Checks the day of month, which Date.parse rolls over (2026-02-30 becomes March 2). */
+function isCalendarDate (value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number)
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day
 }

@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox'
-import { NullableString, Timestamp } from './common.js'
+import { Nullable, NullableString, Timestamp } from './common.js'
 
 const open = { additionalProperties: true }
 
@@ -7,8 +7,8 @@ export const ConversationSegment = Type.Object({
   id: Type.Optional(Type.String()),
   text: Type.String(),
   speaker: Type.Optional(NullableString),
-  speaker_id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
-  is_user: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  speaker_id: Type.Optional(Nullable(Type.Integer())),
+  is_user: Type.Optional(Nullable(Type.Boolean())),
   person_id: Type.Optional(NullableString),
   start: Type.Number({ minimum: 0 }),
   end: Type.Number({ minimum: 0 })
@@ -17,8 +17,8 @@ export const ConversationSegment = Type.Object({
 export const Memory = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 200 }),
   created_at: Timestamp,
-  started_at: Type.Optional(Type.Union([Timestamp, Type.Null()])),
-  finished_at: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+  started_at: Type.Optional(Nullable(Timestamp)),
+  finished_at: Type.Optional(Nullable(Timestamp)),
   text: Type.Optional(NullableString),
   source: Type.Optional(NullableString),
   language: Type.Optional(NullableString),
@@ -35,8 +35,8 @@ export const LiveSegment = Type.Object({
   id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   text: Type.String(),
   speaker: Type.Optional(NullableString),
-  speaker_id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
-  is_user: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  speaker_id: Type.Optional(Nullable(Type.Integer())),
+  is_user: Type.Optional(Nullable(Type.Boolean())),
   person_id: Type.Optional(NullableString),
   start: Type.Number({ minimum: 0 }),
   end: Type.Number({ minimum: 0 })
@@ -89,7 +89,7 @@ export const RealtimeTranscriptEvent = variant('realtime_transcript', {
 
 export const DaySummaryEvent = variant('day_summary', {
   summary: Type.Optional(Type.String()),
-  summary_json: Type.Optional(Type.Union([Type.Object({}, open), Type.Null()])),
+  summary_json: Type.Optional(Nullable(Type.Object({}, open))),
   uid: Type.Optional(Type.String()),
   created_at: Type.Optional(Timestamp)
 }, 'A summary of the day. At least one of summary and summary_json is present.')
@@ -99,7 +99,7 @@ export const ButtonEvent = variant('button_event', {
   button_event: Type.String({ minLength: 1, description: 'single_tap, double_tap or long_tap' }),
   device_id: Type.Optional(NullableString),
   event_id: Type.String({ minLength: 1, maxLength: 200 }),
-  timestamp: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+  timestamp: Type.Optional(Nullable(Timestamp)),
   session_id: Type.Optional(NullableString)
 }, 'A press of the button on the Omi device.')
 

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import { errorCodes, type FastifyRequest } from 'fastify'
 import createError from '@fastify/error'
 import secureJson from 'secure-json-parse'
 
@@ -15,6 +15,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 export function parseJsonBody (request: FastifyRequest, body: Buffer | string, done: (error: Error | null, value?: unknown) => void): void {
   const bytes = body as Buffer
   request.rawBody = bytes
+  if (bytes.length === 0) {
+    done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY())
+    return
+  }
 
   let text: string
   try {

@@ -1,0 +1,65 @@
+import t from 'tap'
+import { build, webhookUrl } from './helpers/build.js'
+import { rows } from './helpers/fixtures.js'
+
+t.test('hex audio is stored', async (t) => {
+  const app = await build(t)
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'audio_bytes', audio: '0100ff7F', sample_rate: 8000 } })
+
+  t.equal(response.statusCode, 200)
+  t.match(response.json(), { status: 'stored', type: 'audio_bytes' })
+  const [row] = rows(app, 'SELECT * FROM audio_chunks')
+  t.equal(row.uid, 'user_1')
+  t.equal(row.sample_rate, 8000)
+  t.equal(row.byte_length, 4)
+  t.same([...row.pcm], [0x01, 0x00, 0xff, 0x7f])
+})
+
+t.test('sample rate defaults to 16000', async (t) => {
+  const app = await build(t)
+
+  await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'audio_bytes', audio: '0000' } })
+
+  t.same(rows(app, 'SELECT sample_rate FROM audio_chunks'), [{ sample_rate: 16000 }])
+})
+
+t.test('invalid hex audio gets 400', async (t) => {
+  const app = await build(t)
+  const cases = [
+    { name: 'non-hex digit', audio: '00zz', code: 'OMI_INVALID_HEX', message: 'body/audio must be hex digits (0-9, a-f); found "z" at position 2' },
+    { name: 'odd digit count', audio: '000', code: 'OMI_ODD_HEX', message: 'body/audio has an odd number of hex digits (3); every byte needs two' },
+    { name: 'partial sample', audio: '000000', code: 'OMI_PARTIAL_SAMPLE', message: 'body/audio has 3 bytes, which is not a whole number of 16-bit samples' },
+    { name: 'empty', audio: '', code: 'OMI_EMPTY_AUDIO', message: 'body/audio is empty; send at least one 16-bit sample' }
+  ]
+
+  for (const { name, audio, code, message } of cases) {
+    const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'audio_bytes', audio } })
+
+    t.equal(response.statusCode, 400, `${name}: status`)
+    t.equal(response.json().code, code, `${name}: code`)
+    t.equal(response.json().message, message, `${name}: message`)
+  }
+  t.equal(rows(app, 'SELECT * FROM audio_chunks').length, 0)
+})
+
+t.test('sample rate out of range', async (t) => {
+  const app = await build(t)
+
+  const low = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'audio_bytes', audio: '0000', sample_rate: 999 } })
+  const high = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'audio_bytes', audio: '0000', sample_rate: 192001 } })
+
+  t.equal(low.statusCode, 400)
+  t.equal(low.json().message, 'body/sample_rate must be >= 1000')
+  t.equal(high.statusCode, 400)
+  t.equal(high.json().message, 'body/sample_rate must be <= 192000')
+})
+
+t.test('audio must be a string', async (t) => {
+  const app = await build(t)
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'audio_bytes', audio: [0, 1] } })
+
+  t.equal(response.statusCode, 400)
+  t.equal(response.json().message, 'body/audio must be string')
+})
