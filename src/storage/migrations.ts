@@ -121,5 +121,12 @@ export const migrations: string[] = [
     received_at TEXT NOT NULL,
     PRIMARY KEY (uid, event_id)
   ) WITHOUT ROWID;
+  `,
+  // Audio moves to append-only files under DATA_DIR/audio. New rows point at
+  // their bytes with (file, file_offset, byte_length) and keep an empty pcm.
+  `
+  ALTER TABLE audio_chunks ADD COLUMN file TEXT;
+  ALTER TABLE audio_chunks ADD COLUMN file_offset INTEGER;
+  CREATE INDEX audio_chunks_by_file ON audio_chunks (file) WHERE file IS NOT NULL;
   `
 ]
