@@ -5,7 +5,7 @@ export interface Scenario {
   name: string
   contentType: 'application/json' | 'application/octet-stream'
   query: string
-  /** Returns the body of the n-th request; bodies with ids get a new id each time so nothing is deduplicated. */
+  /** Body of the n-th request. Bodies with ids get a new id each time, so nothing is deduplicated. */
   body: (n: number) => string | Buffer
   bodyBytes: number
   /** Whether a 2xx means a row in `deliveries`; a ping stores nothing. */

@@ -25,7 +25,7 @@ export class AudioFiles {
     this.folder = join(dataDir, AUDIO_FOLDER)
   }
 
-  /** Appends `pcm` to the file of `uid` for the UTC day of `receivedAt`; returns its relative path and the offset. */
+  /** Appends `pcm` to the file of `uid` for the UTC day of `receivedAt`, and returns the relative path of the file and the offset of the piece. */
   append (uid: string, receivedAt: string, pcm: Buffer): { file: string, offset: number } {
     if (!SAFE_UID.test(uid)) throw new RangeError(`uid ${JSON.stringify(uid)} cannot name an audio folder`)
     const file = `${uid}/${receivedAt.slice(0, 10)}.pcm`
