@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from './storage/database.js'
 import type { Storage } from './storage/storage.js'
+import { deleteAudio } from './storage/audio.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -50,7 +51,7 @@ export async function applyRetention (storage: Storage, policy: RetentionPolicy,
   const deleted: DeletedRows = {}
 
   if (policy.audioDays > 0) {
-    deleted.audio_chunks = await deleteAll(storage, (db, limit) => deleteAudioBefore(db, cutoff(now, policy.audioDays), limit))
+    deleted.audio_chunks = await deleteAudio(storage, undefined, cutoff(now, policy.audioDays))
   }
   if (policy.dataDays > 0) {
     const before = cutoff(now, policy.dataDays)
@@ -61,15 +62,6 @@ export async function applyRetention (storage: Storage, policy: RetentionPolicy,
 
   if (Object.values(deleted).some((count) => count > 0)) reclaimSpace(storage.db)
   return deleted
-}
-
-/**
- * Deletes one batch of audio received before `before`. All audio deletion
- * goes through here, so a change in where audio is kept changes one place.
- */
-export function deleteAudioBefore (db: SqliteDatabase, before: string, limit: number): number {
-  return db.prepare(`DELETE FROM audio_chunks WHERE seq IN
-    (SELECT seq FROM audio_chunks WHERE received_at < ? ORDER BY seq LIMIT ?)`).run(before, limit).changes
 }
 
 function runBatch (db: SqliteDatabase, statements: string[], parameters: { cutoff: string, limit: number }): number {

@@ -1,6 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ERROR_REPLIES, NoContent, UserParams } from '../../src/schemas/api.js'
 import { eraseUser } from '../../src/storage/queries/erase.js'
+import { deleteAudio, removeAudioFolder } from '../../src/storage/audio.js'
+
+/** A time after every stored piece of audio, so deleteAudio removes all of them. */
+const END_OF_TIME = '9999-12-31T23:59:59.999Z'
 
 /** Erasure of everything stored for a user. */
 const userRoutes: FastifyPluginAsyncTypebox = async function (app) {
@@ -14,7 +18,9 @@ const userRoutes: FastifyPluginAsyncTypebox = async function (app) {
     }
   }, async (request, reply) => {
     const { uid } = request.params
+    await deleteAudio(app.storage, uid, END_OF_TIME)
     const deleted = await app.storage.write((db) => eraseUser(db, uid))
+    removeAudioFolder(app.config.DATA_DIR, uid)
 
     request.log.info({ uid, deleted }, 'erased all data of a user')
     return reply.code(204).send(null)

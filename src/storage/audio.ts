@@ -1,11 +1,94 @@
 import type { SqliteDatabase } from './database.js'
+import type { Storage } from './storage.js'
 import type { StoredResult } from '../webhook/handlers.js'
 import { statement } from './statements.js'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { AUDIO_FOLDER, audioFilesOf } from './audio-files.js'
 
-/** Appends one piece of 16-bit mono PCM; pieces keep their order of arrival through `seq`. */
+const EMPTY = Buffer.alloc(0)
+
+export interface AudioPiece {
+  seq: number
+  uid: string
+  receivedAt: string
+  sampleRate: number
+  pcm: Buffer
+}
+
+/**
+ * Appends one piece of 16-bit mono PCM to the uid's file of the day and
+ * indexes it in `audio_chunks`; pieces keep their order of arrival through
+ * `seq`. Call it inside `Storage.write`, which flushes the file to disk
+ * before the row commits.
+ */
 export function insertAudio (db: SqliteDatabase, uid: string, pcm: Buffer, sampleRate: number, receivedAt: string): StoredResult {
-  const info = statement(db, `INSERT INTO audio_chunks (uid, received_at, sample_rate, byte_length, pcm)
-    VALUES (?, ?, ?, ?, ?)`)
-    .run(uid, receivedAt, sampleRate, pcm.length, pcm)
+  const { file, offset } = audioFilesOf(db).append(uid, receivedAt, pcm)
+  const info = statement(db, `INSERT INTO audio_chunks (uid, received_at, sample_rate, byte_length, pcm, file, file_offset)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    .run(uid, receivedAt, sampleRate, pcm.length, EMPTY, file, offset)
   return { outcome: 'stored', id: String(info.lastInsertRowid) }
+}
+
+interface AudioRow {
+  seq: number
+  uid: string
+  received_at: string
+  sample_rate: number
+  byte_length: number
+  pcm: Buffer
+  file: string | null
+  file_offset: number | null
+}
+
+/**
+ * Returns the audio pieces of `uid` received at or after `from` and before
+ * `to` (ISO 8601 UTC strings), in order of arrival. Pieces stored before
+ * audio moved to files keep their PCM in the `pcm` column and are read from there.
+ */
+export function readAudioPieces (db: SqliteDatabase, uid: string, from: string, to: string): AudioPiece[] {
+  const rows = statement(db, `SELECT seq, uid, received_at, sample_rate, byte_length, pcm, file, file_offset FROM audio_chunks
+    WHERE uid = ? AND received_at >= ? AND received_at < ? ORDER BY seq`).all(uid, from, to) as AudioRow[]
+  const files = audioFilesOf(db)
+
+  return rows.map((row) => ({
+    seq: row.seq,
+    uid: row.uid,
+    receivedAt: row.received_at,
+    sampleRate: row.sample_rate,
+    pcm: row.file === null ? row.pcm : files.read(row.file, row.file_offset as number, row.byte_length)
+  }))
+}
+
+/**
+ * Deletes the audio pieces received before `before` (ISO 8601 UTC), of one
+ * uid or of all when `uid` is undefined, and then the files no piece refers
+ * to. Returns the number of pieces deleted.
+ */
+export async function deleteAudio (storage: Storage, uid: string | undefined, before: string): Promise<number> {
+  const { deleted, unreferenced } = await storage.write((db) => deleteAudioRows(db, uid, before))
+  // This runs right after the commit, before any later batch can append to these files.
+  const files = audioFilesOf(storage.db)
+  for (const file of unreferenced) files.remove(file)
+  return deleted
+}
+
+function deleteAudioRows (db: SqliteDatabase, uid: string | undefined, before: string): { deleted: number, unreferenced: string[] } {
+  const where = uid === undefined ? 'received_at < ?' : 'uid = ? AND received_at < ?'
+  const parameters = uid === undefined ? [before] : [uid, before]
+  const candidates = statement(db, `SELECT DISTINCT file FROM audio_chunks WHERE ${where} AND file IS NOT NULL`)
+    .pluck().all(...parameters) as string[]
+  const info = statement(db, `DELETE FROM audio_chunks WHERE ${where}`).run(...parameters)
+
+  const isReferenced = statement(db, 'SELECT 1 FROM audio_chunks WHERE file = ? LIMIT 1').pluck()
+  const unreferenced = candidates.filter((file) => isReferenced.get(file) === undefined)
+  return { deleted: info.changes, unreferenced }
+}
+
+/**
+ * Removes the audio folder of `uid`, including bytes no row refers to (from
+ * writes that rolled back). Call it after deleteAudio has removed every row.
+ */
+export function removeAudioFolder (dataDir: string, uid: string): void {
+  rmSync(join(dataDir, AUDIO_FOLDER, uid), { recursive: true, force: true })
 }

@@ -152,5 +152,12 @@ export const migrations: string[] = [
           ORDER BY position))
     FROM conversation_search_keys AS keys
     JOIN memories ON memories.uid = keys.uid AND memories.id = keys.memory_id;
+  `,
+  // Audio moves to append-only files under DATA_DIR/audio. New rows point at
+  // their bytes with (file, file_offset, byte_length) and keep an empty pcm.
+  `
+  ALTER TABLE audio_chunks ADD COLUMN file TEXT;
+  ALTER TABLE audio_chunks ADD COLUMN file_offset INTEGER;
+  CREATE INDEX audio_chunks_by_file ON audio_chunks (file) WHERE file IS NOT NULL;
   `
 ]

@@ -1,4 +1,5 @@
 import { openDatabase, type SqliteDatabase } from './database.js'
+import { audioFilesOf, type AudioFiles } from './audio-files.js'
 
 export type WriteWork<T> = (db: SqliteDatabase) => T
 
@@ -8,6 +9,8 @@ interface PendingWrite {
   reject: (error: unknown) => void
 }
 
+type Outcome = { value: unknown } | { error: unknown }
+
 /**
  * The SQLite store shared by every event family.
  *
@@ -15,18 +18,32 @@ interface PendingWrite {
  * event loop in one transaction (group commit), so concurrent deliveries
  * share one fsync. Each piece of work runs in its own savepoint: a throw
  * rolls back only that piece and rejects only its promise. Promises resolve
- * after the commit has returned, so a reply sent then is durable.
+ * after the commit has returned, so a reply sent then is durable. Audio
+ * files appended to by the batch are flushed to disk before the commit.
  */
 export class Storage {
   readonly db: SqliteDatabase
   #queue: PendingWrite[] = []
   #scheduled = false
   #closed = false
+  #audioFiles: AudioFiles
   #runSavepoint: (work: WriteWork<unknown>) => unknown
+  #runBatch: (batch: PendingWrite[], outcomes: Outcome[]) => void
 
   constructor (dataDir: string) {
     this.db = openDatabase(dataDir)
+    this.#audioFiles = audioFilesOf(this.db)
     this.#runSavepoint = this.db.transaction((work: WriteWork<unknown>) => work(this.db))
+    this.#runBatch = this.db.transaction((batch: PendingWrite[], outcomes: Outcome[]) => {
+      for (const pending of batch) {
+        try {
+          outcomes.push({ value: this.#runSavepoint(pending.work) })
+        } catch (error) {
+          outcomes.push({ error })
+        }
+      }
+      this.#audioFiles.syncDirty()
+    })
   }
 
   write<T> (work: WriteWork<T>): Promise<T> {
@@ -51,6 +68,7 @@ export class Storage {
     if (this.#closed) return
     this.#flush()
     this.#closed = true
+    this.#audioFiles.close()
     this.db.close()
   }
 
@@ -60,17 +78,9 @@ export class Storage {
     this.#queue = []
     if (batch.length === 0) return
 
-    const outcomes: Array<{ value?: unknown, error?: unknown }> = []
+    const outcomes: Outcome[] = []
     try {
-      this.db.transaction(() => {
-        for (const pending of batch) {
-          try {
-            outcomes.push({ value: this.#runSavepoint(pending.work) })
-          } catch (error) {
-            outcomes.push({ error })
-          }
-        }
-      })()
+      this.#runBatch(batch, outcomes)
     } catch (commitError) {
       for (const pending of batch) pending.reject(commitError)
       return

@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3'
+import { dirname } from 'node:path'
+import { AudioFiles } from '../audio-files.js'
 import type { SqliteDatabase } from '../database.js'
 import { statement } from '../statements.js'
 import { decodeCursor, toPage, type Page } from './cursor.js'
@@ -51,11 +53,28 @@ export function describeAudio (db: SqliteDatabase, uid: string, range: AudioRang
   }
 }
 
-/** Yields the pieces of a range in order of arrival, one row at a time. */
+interface StoredPieceRow {
+  sample_rate: number
+  byte_length: number
+  pcm: Buffer
+  file: string | null
+  file_offset: number | null
+}
+
+/**
+ * Yields the pieces of a range in order of arrival, one row at a time. PCM
+ * lives in the audio files beside the database, except for pieces stored
+ * before audio moved to files, which keep it in the `pcm` column.
+ */
 export function * readAudioPieces (db: SqliteDatabase, uid: string, range: AudioRange): Generator<AudioPiece> {
-  const rows = db.prepare(`SELECT sample_rate, pcm FROM audio_chunks WHERE ${RANGE} ORDER BY received_at, seq`)
-    .iterate(bindRange(uid, range)) as IterableIterator<{ sample_rate: number, pcm: Buffer }>
-  for (const row of rows) yield { sampleRate: row.sample_rate, pcm: row.pcm }
+  const files = new AudioFiles(dirname(db.name))
+  const rows = db.prepare(`SELECT sample_rate, byte_length, pcm, file, file_offset FROM audio_chunks WHERE ${RANGE}
+    ORDER BY received_at, seq`)
+    .iterate(bindRange(uid, range)) as IterableIterator<StoredPieceRow>
+  for (const row of rows) {
+    const pcm = row.file === null ? row.pcm : files.read(row.file, row.file_offset as number, row.byte_length)
+    yield { sampleRate: row.sample_rate, pcm }
+  }
 }
 
 export interface AudioSpanRow {

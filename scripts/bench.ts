@@ -1,0 +1,122 @@
+import autocannon, { type Result } from 'autocannon'
+import Database from 'better-sqlite3'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildScenarios, type Scenario } from './bench/payloads.js'
+import { memoryOf, sampleRss, startNode, stopNode, type Child } from './bench/processes.js'
+import { formatFlatness, formatTable, type Row } from './bench/report.js'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const FLAT_REQUESTS = Number(process.env.BENCH_FLAT_REQUESTS ?? 200_000)
+const FLAT_MAX_SECONDS = 600
+const SECRET = 'bench-secret-0123456789abcdef'
+const ROOT = new URL('../../', import.meta.url)
+const REPORT = new URL('docs/benchmarks.md', ROOT)
+
+/**
+ * Loads the service and a bare Fastify server side by side, scenario by
+ * scenario, and writes the table to docs/benchmarks.md. BENCH_SECONDS sets
+ * the seconds per scenario and server, BENCH_FLAT_REQUESTS the size of the
+ * memory-flatness run.
+ */
+async function main (): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'omi-bench-'))
+  const service = await startNode(new URL('build/src/server.js', ROOT).pathname,
+    { DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, '/health')
+  const bare = await startNode(new URL('build/scripts/bench/bare-server.js', ROOT).pathname, {}, '/webhook', 'POST')
+  const db = new Database(join(dataDir, 'omi-webhook.sqlite'), { readonly: true })
+
+  try {
+    const scenarios = buildScenarios()
+    await load(bare, scenarios[0], { duration: 1 })
+    await load(service, scenarios[0], { duration: 1 })
+
+    const rows: Row[] = []
+    for (const scenario of scenarios) {
+      const baseline = await measure(bare, scenario)
+      const before = storedCount(db)
+      const measured = await measure(service, scenario)
+      const stored = storedCount(db) - before
+      rows.push({ scenario, service: measured, bare: baseline, stored })
+      process.stdout.write(`${scenario.name}: ${Math.round(measured.result.requests.average)} req/s (bare ${Math.round(baseline.result.requests.average)})\n`)
+    }
+
+    const flat = await measureFlatness(service, scenarios)
+    const header = `Node ${process.version}, ${availableParallelism()} cores (os.availableParallelism), ` +
+      `${CONNECTIONS} connections, ${SECONDS} s per scenario and server, ${new Date().toISOString().slice(0, 10)}.`
+    const report = [header, '', formatTable(rows, CONNECTIONS), '', formatFlatness(flat)].join('\n')
+    process.stdout.write('\n' + report + '\n')
+    writeReport(report)
+  } finally {
+    db.close()
+    await stopNode(service)
+    await stopNode(bare)
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+export interface Measurement {
+  result: Result
+  peakRssMiB: number
+}
+
+async function measure (child: Child, scenario: Scenario): Promise<Measurement> {
+  const sampler = sampleRss(child.process.pid as number)
+  const result = await load(child, scenario, { duration: SECONDS })
+  return { result, peakRssMiB: Math.max(...sampler.stop()) }
+}
+
+async function measureFlatness (service: Child, scenarios: Scenario[]): Promise<number[]> {
+  const mixed = scenarios.filter((scenario) => ['ping', 'live transcript', 'raw audio 32,000 B'].includes(scenario.name))
+  const pid = service.process.pid as number
+  const samples: number[] = [memoryOf(pid, 'VmRSS')]
+  const timer = setInterval(() => samples.push(memoryOf(pid, 'VmRSS')), 250)
+
+  const instance = run(service, mixed, { amount: FLAT_REQUESTS })
+  const limit = setTimeout(() => instance.stop(), FLAT_MAX_SECONDS * 1000)
+  const result = await instance
+  clearTimeout(limit)
+  clearInterval(timer)
+  samples.push(memoryOf(pid, 'VmRSS'))
+  process.stdout.write(`flatness run: ${result['2xx']} answered 2xx, ${result.non2xx} other, ${result.errors} errors\n`)
+  return samples
+}
+
+function load (child: Child, scenario: Scenario, limits: { duration?: number, amount?: number }): PromiseLike<Result> {
+  return run(child, [scenario], limits)
+}
+
+function run (child: Child, scenarios: Scenario[], limits: { duration?: number, amount?: number }) {
+  let n = 0
+  return autocannon({
+    url: child.origin,
+    connections: CONNECTIONS,
+    ...limits,
+    requests: scenarios.map((scenario) => ({
+      method: 'POST',
+      path: `/webhook?uid=bench_user&key=${SECRET}${scenario.query}`,
+      headers: { 'content-type': scenario.contentType },
+      setupRequest: (request) => ({ ...request, body: scenario.body(n++) })
+    }))
+  })
+}
+
+/** Deliveries committed with a 2xx outcome (pings store nothing). */
+function storedCount (db: Database.Database): number {
+  const row = db.prepare("SELECT count(*) AS count FROM deliveries WHERE outcome IN ('stored', 'updated', 'duplicate')").get() as { count: number }
+  return row.count
+}
+
+/** Replaces the generated part of docs/benchmarks.md, keeping the text around it. */
+function writeReport (report: string): void {
+  const start = '<!-- results:start -->'
+  const end = '<!-- results:end -->'
+  const current = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : `# Benchmarks\n\n${start}\n${end}\n`
+  const before = current.slice(0, current.indexOf(start) + start.length)
+  const after = current.slice(current.indexOf(end))
+  writeFileSync(REPORT, `${before}\n${report}\n${after}`)
+}
+
+await main()

@@ -1,0 +1,68 @@
+import type { Scenario } from './payloads.js'
+import type { Measurement } from '../bench.js'
+
+export interface Row {
+  scenario: Scenario
+  service: Measurement
+  bare: Measurement
+  /** Deliveries committed during the service run, counted in the database. */
+  stored: number
+}
+
+const TARGET_P99_MS = 20
+const TARGET_AUDIO_MB_S = 100
+
+/** Formats one Markdown table row per scenario, with the ratio to the bare server. */
+export function formatTable (rows: Row[], connections: number): string {
+  const lines = [
+    '| scenario | body | req/s | bare req/s | ratio | p50 / p99 ms | bare p50 / p99 ms | body MB/s | peak RSS MiB | bare peak RSS MiB | 2xx | committed | targets |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'
+  ]
+  for (const row of rows) {
+    const service = row.service.result
+    const bare = row.bare.result
+    const ratio = service.requests.average / bare.requests.average
+    const megabytes = service.requests.average * row.scenario.bodyBytes / 1e6
+    lines.push('| ' + [
+      row.scenario.name,
+      formatBytes(row.scenario.bodyBytes),
+      Math.round(service.requests.average),
+      Math.round(bare.requests.average),
+      ratio.toFixed(2),
+      `${service.latency.p50} / ${service.latency.p99}`,
+      `${bare.latency.p50} / ${bare.latency.p99}`,
+      megabytes.toFixed(1),
+      row.service.peakRssMiB.toFixed(0),
+      row.bare.peakRssMiB.toFixed(0),
+      service['2xx'],
+      row.scenario.stores ? row.stored : '-',
+      checkTargets(row, ratio, megabytes)
+    ].join(' | ') + ' |')
+  }
+  lines.push('', `Latency is measured at ${connections} connections. "committed" counts the deliveries rows written during the run; it is at least the 2xx count when every 2xx was committed (requests in flight when the run stops are committed but not counted).`)
+  return lines.join('\n')
+}
+
+function checkTargets (row: Row, ratio: number, megabytes: number): string {
+  const misses: string[] = []
+  const name = row.scenario.name
+  if (name === 'ping' && ratio < 0.75) misses.push('ratio < 0.75')
+  if ((name.startsWith('conversation 4') || name === 'live transcript') && ratio < 0.5) misses.push('ratio < 0.5')
+  if (name.startsWith('raw audio') && megabytes < TARGET_AUDIO_MB_S) misses.push(`< ${TARGET_AUDIO_MB_S} MB/s`)
+  if (!name.includes('2 MB') && row.service.result.latency.p99 >= TARGET_P99_MS) misses.push(`p99 >= ${TARGET_P99_MS} ms`)
+  if (row.scenario.stores && row.stored < row.service.result['2xx']) misses.push('committed < 2xx')
+  return misses.length === 0 ? 'met' : 'missed: ' + misses.join(', ')
+}
+
+/** Summarises the resident memory samples of the long mixed run. */
+export function formatFlatness (samples: number[]): string {
+  const middle = samples[Math.floor(samples.length / 2)]
+  return `Memory over the mixed run (ping, live transcript, raw audio): RSS at start ${samples[0].toFixed(0)} MiB, ` +
+    `middle ${middle.toFixed(0)} MiB, end ${samples[samples.length - 1].toFixed(0)} MiB, peak ${Math.max(...samples).toFixed(0)} MiB.`
+}
+
+function formatBytes (bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${bytes} B`
+}

@@ -1,0 +1,256 @@
+import t, { type Test } from 'tap'
+import Database from 'better-sqlite3'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { Storage } from '../src/storage/storage.js'
+import { deleteAudio, insertAudio, readAudioPieces } from '../src/storage/audio.js'
+import { AUDIO_FOLDER } from '../src/storage/audio-files.js'
+import type { SqliteDatabase } from '../src/storage/database.js'
+
+function open (t: Test, dataDir = t.testdir()): Storage {
+  const storage = new Storage(dataDir)
+  t.teardown(() => storage.close())
+  return storage
+}
+
+function insertButton (db: SqliteDatabase, eventId: string): string {
+  db.prepare(`INSERT INTO button_events (uid, event_id, button_event, received_at)
+    VALUES ('u1', ?, 'single_tap', '2026-12-01T00:00:00.000Z')`).run(eventId)
+  return eventId
+}
+
+function countButtons (storage: Storage): number {
+  return storage.db.prepare('SELECT count(*) FROM button_events').pluck().get() as number
+}
+
+function pcm (byte: number, length = 320): Buffer {
+  return Buffer.alloc(length, byte)
+}
+
+t.test('writes in one tick share a transaction', async (t) => {
+  const storage = open(t)
+  const reader = new Database(storage.db.name, { readonly: true })
+  t.teardown(() => reader.close())
+  const countCommitted = (): number => reader.prepare('SELECT count(*) FROM button_events').pluck().get() as number
+
+  const seenBySecondWrite = await Promise.all([
+    storage.write((db) => insertButton(db, 'a')),
+    storage.write(() => countCommitted())
+  ])
+
+  t.equal(seenBySecondWrite[1], 0)
+  t.equal(countCommitted(), 1)
+})
+
+t.test('writes resolve with their own results', async (t) => {
+  const storage = open(t)
+
+  const results = await Promise.all([
+    storage.write((db) => insertButton(db, 'a')),
+    storage.write((db) => insertButton(db, 'b'))
+  ])
+
+  t.same(results, ['a', 'b'])
+  t.equal(countButtons(storage), 2)
+})
+
+t.test('throwing piece rolls back only itself', async (t) => {
+  const storage = open(t)
+
+  const results = await Promise.allSettled([
+    storage.write((db) => insertButton(db, 'kept-1')),
+    storage.write((db) => {
+      insertButton(db, 'rolled-back')
+      throw new Error('invalid piece')
+    }),
+    storage.write((db) => insertButton(db, 'kept-2'))
+  ])
+
+  t.equal(results[0].status, 'fulfilled')
+  t.equal(results[1].status, 'rejected')
+  t.equal(results[2].status, 'fulfilled')
+  t.same(storage.db.prepare('SELECT event_id FROM button_events ORDER BY event_id').pluck().all(), ['kept-1', 'kept-2'])
+})
+
+t.test('commit failure rejects the whole batch', async (t) => {
+  const storage = open(t)
+  storage.db.pragma('foreign_keys = OFF')
+  storage.db.exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
+    CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`)
+  storage.db.pragma('foreign_keys = ON')
+
+  const results = await Promise.allSettled([
+    storage.write((db) => insertButton(db, 'in-failed-batch')),
+    storage.write((db) => db.prepare('INSERT INTO child (parent_id) VALUES (42)').run())
+  ])
+
+  t.equal(results[0].status, 'rejected')
+  t.equal(results[1].status, 'rejected')
+  t.equal(countButtons(storage), 0)
+})
+
+t.test('close flushes pending writes', async (t) => {
+  const dataDir = t.testdir()
+  const storage = new Storage(dataDir)
+  const pending = storage.write((db) => insertButton(db, 'pending'))
+
+  storage.close()
+
+  t.equal(await pending, 'pending')
+  const reopened = open(t, dataDir)
+  t.equal(countButtons(reopened), 1)
+})
+
+t.test('write after close rejects', async (t) => {
+  const storage = new Storage(t.testdir())
+  storage.close()
+  storage.close()
+
+  await t.rejects(storage.write(() => 1), { message: 'Storage is closed' })
+})
+
+t.test('audio pieces read back in order', async (t) => {
+  const storage = open(t)
+
+  await Promise.all([
+    storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z')),
+    storage.write((db) => insertAudio(db, 'u1', pcm(2, 640), 8000, '2026-12-01T10:00:01.000Z')),
+    storage.write((db) => insertAudio(db, 'u2', pcm(3), 16000, '2026-12-01T10:00:01.000Z'))
+  ])
+  const pieces = readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z')
+
+  t.same(pieces.map((piece) => piece.sampleRate), [16000, 8000])
+  t.same(pieces[0].pcm, pcm(1))
+  t.same(pieces[1].pcm, pcm(2, 640))
+  t.same(readdirSync(join(storage.db.name, '..', AUDIO_FOLDER, 'u1')), ['2026-12-01.pcm'])
+})
+
+t.test('audio survives closing and reopening', async (t) => {
+  const dataDir = t.testdir()
+  const first = new Storage(dataDir)
+  await first.write((db) => insertAudio(db, 'u1', pcm(7), 16000, '2026-12-01T10:00:00.000Z'))
+  first.close()
+
+  const second = open(t, dataDir)
+  await second.write((db) => insertAudio(db, 'u1', pcm(8), 16000, '2026-12-01T10:00:02.000Z'))
+  const pieces = readAudioPieces(second.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z')
+
+  t.same(pieces.map((piece) => piece.pcm[0]), [7, 8])
+})
+
+t.test('audio range excludes the end time', async (t) => {
+  const storage = open(t)
+  await storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z'))
+
+  const pieces = readAudioPieces(storage.db, 'u1', '2026-12-01T09:00:00.000Z', '2026-12-01T10:00:00.000Z')
+
+  t.equal(pieces.length, 0)
+})
+
+t.test('audio rows without a file read their blob', async (t) => {
+  const storage = open(t)
+  storage.db.prepare(`INSERT INTO audio_chunks (uid, received_at, sample_rate, byte_length, pcm)
+    VALUES ('u1', '2026-12-01T10:00:00.000Z', 16000, 4, ?)`).run(Buffer.from([1, 2, 3, 4]))
+
+  const pieces = readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z')
+
+  t.same(pieces[0].pcm, Buffer.from([1, 2, 3, 4]))
+})
+
+t.test('audio in a rolled back piece stays unindexed', async (t) => {
+  const storage = open(t)
+
+  const result = await Promise.allSettled([
+    storage.write((db) => {
+      insertAudio(db, 'u1', pcm(9), 16000, '2026-12-01T10:00:00.000Z')
+      throw new Error('invalid piece')
+    }),
+    storage.write((db) => insertAudio(db, 'u1', pcm(4), 16000, '2026-12-01T10:00:01.000Z'))
+  ])
+  const pieces = readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z')
+
+  t.equal(result[0].status, 'rejected')
+  t.same(pieces.map((piece) => piece.pcm[0]), [4])
+})
+
+t.test('audio uid must be a safe folder name', async (t) => {
+  const storage = open(t)
+
+  await t.rejects(storage.write((db) => insertAudio(db, '../escape', pcm(1), 16000, '2026-12-01T10:00:00.000Z')), RangeError)
+})
+
+t.test('missing audio bytes raise an error', async (t) => {
+  const storage = open(t)
+  await storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z'))
+  storage.db.prepare('UPDATE audio_chunks SET byte_length = 10000').run()
+
+  t.throws(() => readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z'), /ends before byte 10000/)
+})
+
+t.test('delete audio removes old rows and files', async (t) => {
+  const storage = open(t)
+  await Promise.all([
+    storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-11-30T23:59:59.000Z')),
+    storage.write((db) => insertAudio(db, 'u1', pcm(2), 16000, '2026-12-01T00:00:01.000Z')),
+    storage.write((db) => insertAudio(db, 'u1', pcm(3), 16000, '2026-12-01T12:00:00.000Z'))
+  ])
+  const folder = join(storage.db.name, '..', AUDIO_FOLDER, 'u1')
+
+  const deleted = await deleteAudio(storage, 'u1', '2026-12-01T06:00:00.000Z')
+
+  t.equal(deleted, 2)
+  t.same(readdirSync(folder), ['2026-12-01.pcm'])
+  t.same(readAudioPieces(storage.db, 'u1', '2026-11-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z').map((piece) => piece.pcm[0]), [3])
+})
+
+t.test('delete audio of every uid', async (t) => {
+  const storage = open(t)
+  await Promise.all([
+    storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-11-30T10:00:00.000Z')),
+    storage.write((db) => insertAudio(db, 'u2', pcm(2), 16000, '2026-11-30T10:00:00.000Z'))
+  ])
+  const folder = join(storage.db.name, '..', AUDIO_FOLDER)
+
+  const deleted = await deleteAudio(storage, undefined, '2026-12-01T00:00:00.000Z')
+
+  t.equal(deleted, 2)
+  t.equal(existsSync(join(folder, 'u1', '2026-11-30.pcm')), false)
+  t.equal(existsSync(join(folder, 'u2', '2026-11-30.pcm')), false)
+})
+
+t.test('delete audio tolerates a missing file', async (t) => {
+  const storage = open(t)
+  storage.db.prepare(`INSERT INTO audio_chunks (uid, received_at, sample_rate, byte_length, pcm, file, file_offset)
+    VALUES ('u1', '2026-11-30T10:00:00.000Z', 16000, 2, x'', 'u1/2026-11-30.pcm', 0)`).run()
+
+  const deleted = await deleteAudio(storage, 'u1', '2026-12-01T00:00:00.000Z')
+
+  t.equal(deleted, 1)
+})
+
+t.test('delete audio reports an unremovable file', async (t) => {
+  const storage = open(t)
+  const folder = join(storage.db.name, '..', AUDIO_FOLDER, 'u1')
+  mkdirSync(join(folder, 'not-a-file.pcm'), { recursive: true })
+  storage.db.prepare(`INSERT INTO audio_chunks (uid, received_at, sample_rate, byte_length, pcm, file, file_offset)
+    VALUES ('u1', '2026-11-30T10:00:00.000Z', 16000, 2, x'', 'u1/not-a-file.pcm', 0)`).run()
+
+  await t.rejects(deleteAudio(storage, 'u1', '2026-12-01T00:00:00.000Z'), { code: 'EISDIR' })
+})
+
+t.test('audio for many uids in one batch', async (t) => {
+  const storage = open(t)
+  const uids = Array.from({ length: 70 }, (_, index) => `user_${index}`)
+
+  await Promise.all(uids.map((uid) => storage.write((db) => insertAudio(db, uid, pcm(5), 16000, '2026-12-01T10:00:00.000Z'))))
+  const pieces = uids.flatMap((uid) => readAudioPieces(storage.db, uid, '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z'))
+
+  t.equal(pieces.length, 70)
+  t.ok(pieces.every((piece) => piece.pcm.equals(pcm(5))))
+})
+
+t.test('writable check passes when open', async (t) => {
+  const storage = open(t)
+
+  t.doesNotThrow(() => storage.checkWritable())
+})
