@@ -142,3 +142,16 @@ t.test('audio span downloads as WAV', async (t) => {
 
   t.ok(response.rawPayload.subarray(44).equals(Buffer.concat(pieces.slice(0, 2))))
 })
+
+t.test('audio stored in the database downloads', async (t) => {
+  const app = await build(t)
+  const pcm = sine(8000, 0.5)
+  app.storage.db.prepare(`INSERT INTO audio_chunks (uid, received_at, sample_rate, byte_length, pcm)
+    VALUES ('user_1', '2026-11-30T10:00:00.000Z', 8000, ?, ?)`).run(pcm.length, pcm)
+
+  const response = await app.inject({ method: 'GET', url: apiUrl('user_1', '/audio') })
+
+  t.equal(response.statusCode, 200)
+  t.equal(response.rawPayload.readUInt32LE(24), 8000, 'sample rate')
+  t.ok(response.rawPayload.subarray(44).equals(pcm), 'samples from the pcm column')
+})

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { build, webhookUrl } from './helpers/build.js'
@@ -46,6 +48,8 @@ t.test('user erasure leaves no rows', async (t) => {
   for (const [table, count] of Object.entries(countRows(app, 'user_1'))) t.equal(count, 0, `user_1 rows left in ${table}`)
   for (const [table, count] of Object.entries(countRows(app, 'user_2'))) t.ok(count > 0, `user_2 keeps rows in ${table}`)
   t.equal(countSearchEntries(app), 2, 'only user_2 search entries remain')
+  t.notOk(existsSync(join(app.config.DATA_DIR, 'audio', 'user_1')), 'user_1 audio files are gone')
+  t.ok(existsSync(join(app.config.DATA_DIR, 'audio', 'user_2')), 'user_2 keeps its audio files')
 })
 
 t.test('erased user reads as empty', async (t) => {

@@ -29,6 +29,7 @@ t.test('OpenAPI document lists every route', async (t) => {
 
   t.same(Object.keys(document.paths).sort(), [
     '/health',
+    '/metrics',
     '/ready',
     '/v1/users/{uid}',
     '/v1/users/{uid}/audio',

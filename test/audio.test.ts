@@ -1,6 +1,6 @@
 import t from 'tap'
 import { build, webhookUrl } from './helpers/build.js'
-import { rows } from './helpers/fixtures.js'
+import { rows, storedPcm } from './helpers/fixtures.js'
 
 t.test('hex audio is stored', async (t) => {
   const app = await build(t)
@@ -13,7 +13,7 @@ t.test('hex audio is stored', async (t) => {
   t.equal(row.uid, 'user_1')
   t.equal(row.sample_rate, 8000)
   t.equal(row.byte_length, 4)
-  t.same([...row.pcm], [0x01, 0x00, 0xff, 0x7f])
+  t.same([...storedPcm(app)[0]], [0x01, 0x00, 0xff, 0x7f])
 })
 
 t.test('sample rate defaults to 16000', async (t) => {

@@ -1,3 +1,4 @@
+import { readAudioPieces } from '../../src/storage/audio.js'
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 
@@ -32,4 +33,9 @@ export function pcm (count: number, first = 0): Buffer {
  */
 export async function committed (app: FastifyInstance): Promise<void> {
   await app.storage.write(() => undefined)
+}
+
+/** Returns the stored PCM of every audio piece of `uid`, in order of arrival, read from the audio files. */
+export function storedPcm (app: FastifyInstance, uid = 'user_1'): Buffer[] {
+  return readAudioPieces(app.storage.db, uid, '0000', '9999').map((piece) => piece.pcm)
 }
