@@ -45,7 +45,7 @@ function readConfigOrExit (): Config {
 function announceSecret (secret: ResolvedSecret, config: Config, address: ReturnType<import('node:net').Server['address']>): void {
   /* c8 ignore next: after listen on HOST and PORT, address() is always an object; the fallback is for types. */
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT
-  const url = `http://<this-host>:${port}/webhook?key=`
+  const url = 'https://<your-public-host>/webhook?key='
 
   if (secret.source === 'environment') {
     process.stdout.write('omi-webhook: using WEBHOOK_SECRET from the environment\n')
@@ -53,7 +53,7 @@ function announceSecret (secret: ResolvedSecret, config: Config, address: Return
     process.stdout.write(`omi-webhook: using the secret saved in ${secret.path}\n`)
   } else if (process.stdout.isTTY === true) {
     process.stdout.write(`omi-webhook: generated a secret and saved it in ${secret.path}\n` +
-      `Paste this URL into every webhook field of the Omi app (Settings > Developer Mode), with your public host name:\n\n  ${url}${secret.value}\n\n`)
+      `Paste this URL into every webhook field of the Omi app (Settings > Developer Mode), with the public HTTPS host of your reverse proxy (or http://<host>:${port} for a direct test):\n\n  ${url}${secret.value}\n\n`)
   } else {
     process.stdout.write(`omi-webhook: generated a secret and saved it in ${secret.path}; ` +
       `read it with \`cat ${secret.path}\` and paste ${url}<secret> into the Omi app\n`)

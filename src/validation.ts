@@ -7,8 +7,31 @@ import { EVENT_TYPES } from './schemas/events.js'
  * expected, in words rather than regular expressions or Ajv's union jargon.
  */
 export function formatSchemaErrors (errors: FastifySchemaValidationError[], dataVar: string): Error {
-  const messages = errors.map((error) => describeError(error, dataVar))
+  const choices = collectChoices(errors)
+  const messages = errors.flatMap((error) => {
+    const path = error.instancePath ?? ''
+    const allowed = choices.get(path)
+    if (allowed === undefined) return [describeError(error, dataVar)]
+    if (error.keyword !== 'const') return []
+    return [`${dataVar}${path} must be one of: ${allowed.join(', ')}`]
+  })
   return new Error([...new Set(messages)].join('; '))
+}
+
+/**
+ * Gathers the allowed values of a union of literals (an anyOf of consts),
+ * per field, so the message lists them instead of one error per branch.
+ */
+function collectChoices (errors: FastifySchemaValidationError[]): Map<string, string[]> {
+  const choices = new Map<string, string[]>()
+  for (const error of errors) {
+    if (error.keyword !== 'const') continue
+    const path = error.instancePath ?? ''
+    const allowed = choices.get(path) ?? []
+    allowed.push(String((error.params as { allowedValue?: unknown }).allowedValue))
+    choices.set(path, allowed)
+  }
+  return choices
 }
 
 function describeError (error: FastifySchemaValidationError, dataVar: string): string {

@@ -73,7 +73,7 @@ t.test('transcript format is validated', async (t) => {
   const response = await app.inject({ method: 'GET', url: apiUrl('user_1', '/conversations/garden/transcript', 'format=docx') })
 
   t.equal(response.statusCode, 400)
-  t.match(response.json().message, 'querystring/format')
+  t.equal(response.json().message, 'querystring/format must be one of: json, txt, srt, vtt')
 })
 
 t.test('live transcript keeps the latest text', async (t) => {

@@ -258,7 +258,7 @@ t.test('terminal shows the generated URL', async (t) => {
   await server.stop()
 
   const secret = readFileSync(join(dataDir, SECRET_FILE), 'utf8').trim()
-  t.match(server.stdout(), `Paste this URL into every webhook field of the Omi app (Settings > Developer Mode), with your public host name:\n\n  http://<this-host>:`)
+  t.match(server.stdout(), `Paste this URL into every webhook field of the Omi app (Settings > Developer Mode), with the public HTTPS host of your reverse proxy (or http://<host>:`)
   t.match(server.stdout(), `/webhook?key=${secret}\n`)
 })
 
