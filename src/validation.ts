@@ -9,7 +9,7 @@ import { EVENT_TYPES } from './schemas/events.js'
 export function formatSchemaErrors (errors: FastifySchemaValidationError[], dataVar: string): Error {
   const choices = collectChoices(errors)
   const messages = errors.flatMap((error) => {
-    const path = error.instancePath ?? ''
+    const path = error.instancePath
     const allowed = choices.get(path)
     if (allowed === undefined) return [describeError(error, dataVar)]
     if (error.keyword !== 'const') return []
@@ -26,7 +26,7 @@ function collectChoices (errors: FastifySchemaValidationError[]): Map<string, st
   const choices = new Map<string, string[]>()
   for (const error of errors) {
     if (error.keyword !== 'const') continue
-    const path = error.instancePath ?? ''
+    const path = error.instancePath
     const allowed = choices.get(path) ?? []
     allowed.push(String((error.params as { allowedValue?: unknown }).allowedValue))
     choices.set(path, allowed)
@@ -35,7 +35,7 @@ function collectChoices (errors: FastifySchemaValidationError[]): Map<string, st
 }
 
 function describeError (error: FastifySchemaValidationError, dataVar: string): string {
-  const path = dataVar + (error.instancePath ?? '')
+  const path = dataVar + (error.instancePath)
   const params = error.params as Record<string, unknown>
 
   if (error.keyword === 'discriminator') {
