@@ -35,7 +35,7 @@ function collectChoices (errors: FastifySchemaValidationError[]): Map<string, st
 }
 
 function describeError (error: FastifySchemaValidationError, dataVar: string): string {
-  const path = dataVar + (error.instancePath)
+  const path = dataVar + (error.instancePath ?? '')
   const params = error.params as Record<string, unknown>
 
   if (error.keyword === 'discriminator') {
