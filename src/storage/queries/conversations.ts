@@ -1,3 +1,4 @@
+import type { TimedSegment } from '../../export/transcript.js'
 import type { SqliteDatabase } from '../database.js'
 import { statement } from '../statements.js'
 import { toMatchQuery } from '../search.js'
@@ -74,14 +75,8 @@ export function getConversationBody (db: SqliteDatabase, uid: string, id: string
   return row?.body
 }
 
-export interface SegmentRow {
+export interface SegmentRow extends TimedSegment {
   id: string | null
-  text: string
-  speaker: string | null
-  speaker_id: number | null
-  is_user: boolean | null
-  start: number
-  end: number
 }
 
 /** Returns the transcript segments of a conversation in order, or undefined when the conversation is unknown. */
