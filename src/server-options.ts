@@ -23,8 +23,8 @@ export const REDACTED_PATHS = [
 ]
 
 /**
- * The options of the Fastify instance. The process entry and the tests both
- * build the app with these, so tests exercise the production settings.
+ * Builds the options of the Fastify instance. The process entry and the
+ * tests both use them, so tests exercise the production settings.
  */
 export function serverOptions (config: Config, logStream?: LogStream): FastifyServerOptions {
   return {

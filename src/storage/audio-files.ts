@@ -2,7 +2,7 @@ import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readSync, unl
 import { dirname, join } from 'node:path'
 import type { SqliteDatabase } from './database.js'
 
-/** Folder under the data folder that holds the audio files, one per uid and UTC day. */
+/** Folder under the data folder that contains the audio files, one per uid and UTC day. */
 export const AUDIO_FOLDER = 'audio'
 
 const SAFE_UID = /^[A-Za-z0-9_-]{1,128}$/
@@ -11,9 +11,9 @@ const MAX_OPEN_FILES = 64
 
 /**
  * Append-only PCM files: `audio/<uid>/<yyyy-mm-dd>.pcm` under the data
- * folder. Appends go to the page cache at once; `syncDirty` fdatasyncs every
- * file appended to since its last call, and Storage calls it before each
- * commit, so a committed row never points at bytes that are not on disk.
+ * folder. Appends go to the page cache at once. `syncDirty` fdatasyncs every
+ * file appended to since its last call. Storage calls it before each commit,
+ * so a committed row never points at bytes that are not on disk.
  * Bytes appended by work that rolls back stay in the file, unreferenced.
  */
 export class AudioFiles {

@@ -18,7 +18,7 @@ export interface AudioPiece {
 
 /**
  * Appends one piece of 16-bit mono PCM to the uid's file of the day and
- * indexes it in `audio_chunks`; pieces keep their order of arrival through
+ * indexes it in `audio_chunks`. Pieces keep their order of arrival through
  * `seq`. Call it inside `Storage.write`, which flushes the file to disk
  * before the row commits.
  */

@@ -18,7 +18,7 @@ export interface StoredResult {
 }
 
 /**
- * What a family returns for an event: either a reply sent without storing
+ * The result of a family's handler: either a reply sent without storing
  * anything, or work to run inside the delivery's write transaction.
  * A family throws a 4xx error before returning when the event is invalid.
  */

@@ -16,7 +16,7 @@ export function decodeHexAudio (hex: string): Buffer {
   return Buffer.from(hex, 'hex')
 }
 
-/** Checks that `pcm` holds one or more whole signed 16-bit samples. */
+/** Checks that `pcm` contains one or more whole signed 16-bit samples. */
 export function checkPcm (pcm: Buffer, what: string): void {
   if (pcm.length === 0) throw new EmptyAudioError(what)
   if (pcm.length % 2 !== 0) throw new PartialSampleError(what, pcm.length)

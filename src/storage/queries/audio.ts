@@ -34,7 +34,7 @@ const RANGE = 'uid = @uid AND (@from IS NULL OR received_at >= @from) AND (@to I
 /**
  * Opens a second, read-only connection to the database with a read
  * transaction, so a stream can read across many event loop turns while
- * the main connection keeps writing, and every read sees one snapshot.
+ * the main connection keeps writing, and every read returns the same snapshot.
  */
 export function openReadSnapshot (db: SqliteDatabase): SqliteDatabase {
   const reader = new Database(db.name, { readonly: true, fileMustExist: true })

@@ -1,3 +1,4 @@
+import type { TimedSegment } from '../../export/transcript.js'
 import type { SqliteDatabase } from '../database.js'
 import { statement } from '../statements.js'
 import { decodeCursor, toPage, type Page } from './cursor.js'
@@ -8,15 +9,9 @@ export interface LiveSegmentFilter {
   since?: string
 }
 
-export interface LiveSegmentRow {
+export interface LiveSegmentRow extends TimedSegment {
   id: string
   session_id: string
-  text: string
-  speaker: string | null
-  speaker_id: number | null
-  is_user: boolean | null
-  start: number
-  end: number
   confidence: number | null
   received_at: string
   updated_at: string
