@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import createError from '@fastify/error'
 import type { FastifyRequest } from 'fastify'
-import { safeEqual } from '../src/secret.js'
+import { secretMatcher } from '../src/secret.js'
 import { FailureCounter } from '../src/failure-counter.js'
 
 declare module 'fastify' {
@@ -24,7 +24,7 @@ const FAILURE_WINDOW_MS = 60_000
  * Addresses with too many recent failures get 429 until their window ends.
  */
 export default fp(async function authPlugin (app) {
-  const secret = app.webhookSecret.value
+  const matchesSecret = secretMatcher(app.webhookSecret.value)
   const failures = new FailureCounter(app.config.AUTH_FAILURE_LIMIT, FAILURE_WINDOW_MS)
 
   app.addHook('onRequest', async (request, reply) => {
@@ -42,7 +42,7 @@ export default fp(async function authPlugin (app) {
       failures.record(request.ip)
       throw new MissingSecretError()
     }
-    if (!safeEqual(presented, secret)) {
+    if (!matchesSecret(presented)) {
       failures.record(request.ip)
       throw new WrongSecretError()
     }

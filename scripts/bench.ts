@@ -10,6 +10,7 @@ import { formatFlatness, formatTable, type Row } from './bench/report.js'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const FLAT_REQUESTS = Number(process.env.BENCH_FLAT_REQUESTS ?? 200_000)
+const ONLY = (process.env.BENCH_SCENARIOS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '')
 const FLAT_MAX_SECONDS = 600
 const SECRET = 'bench-secret-0123456789abcdef'
 const ROOT = new URL('../../', import.meta.url)
@@ -19,7 +20,8 @@ const REPORT = new URL('docs/benchmarks.md', ROOT)
  * Loads the service and a bare Fastify server side by side, scenario by
  * scenario, and writes the table to docs/benchmarks.md. BENCH_SECONDS sets
  * the seconds per scenario and server, BENCH_FLAT_REQUESTS the size of the
- * memory-flatness run.
+ * memory-flatness run. BENCH_SCENARIOS (comma-separated names) runs only
+ * those scenarios, skips the memory run and leaves docs/benchmarks.md alone.
  */
 async function main (): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'omi-bench-'))
@@ -29,7 +31,8 @@ async function main (): Promise<void> {
   const db = new Database(join(dataDir, 'omi-webhook.sqlite'), { readonly: true })
 
   try {
-    const scenarios = buildScenarios()
+    const all = buildScenarios()
+    const scenarios = ONLY.length === 0 ? all : all.filter((scenario) => ONLY.includes(scenario.name))
     await load(bare, scenarios[0], { duration: 1 })
     await load(service, scenarios[0], { duration: 1 })
 
@@ -42,6 +45,8 @@ async function main (): Promise<void> {
       rows.push({ scenario, service: measured, bare: baseline, stored })
       process.stdout.write(`${scenario.name}: ${Math.round(measured.result.requests.average)} req/s (bare ${Math.round(baseline.result.requests.average)})\n`)
     }
+
+    if (ONLY.length > 0) return
 
     const flat = await measureFlatness(service, scenarios)
     const header = `Node ${process.version}, ${availableParallelism()} cores (os.availableParallelism), ` +

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto'
+import { randomBytes, timingSafeEqual, hash } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -49,7 +49,19 @@ function readSavedSecret (path: string): string | undefined {
 
 /** Compares two strings in constant time with respect to their content. */
 export function safeEqual (given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest()
-  const b = createHash('sha256').update(expected).digest()
-  return timingSafeEqual(a, b)
+  return secretMatcher(expected)(given)
+}
+
+/**
+ * Returns a constant-time comparison with `expected`. Both sides are hashed
+ * so that the comparison does not reveal the secret's length, and the
+ * digest of `expected` is computed once rather than on every request.
+ */
+export function secretMatcher (expected: string): (given: string) => boolean {
+  const expectedDigest = sha256(expected)
+  return (given) => timingSafeEqual(sha256(given), expectedDigest)
+}
+
+function sha256 (text: string): Buffer {
+  return hash('sha256', text, 'buffer') as unknown as Buffer
 }
