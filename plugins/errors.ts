@@ -29,13 +29,14 @@ export default fp(async function errorsPlugin (app) {
 
     const describe = CLIENT_MESSAGES[error.code]
     const message = describe === undefined ? error.message : describe(request, limits)
-    request.log.debug({ code: error.code, statusCode }, message)
+    const clientMessage = nameFieldsAsSent(message, request.delivery?.bodyPath)
+    request.log.debug({ code: error.code, statusCode }, clientMessage)
     if (request.delivery !== undefined) request.delivery.error = error.code
     return reply.code(statusCode).send({
       statusCode,
       code: error.validation === undefined ? error.code : 'FST_ERR_VALIDATION',
       error: httpReason(statusCode),
-      message
+      message: clientMessage
     })
   })
 
@@ -48,6 +49,15 @@ export default fp(async function errorsPlugin (app) {
     })
   })
 }, { fastify: '5.x', name: 'errors', dependencies: ['config'] })
+
+/**
+ * Rewrites field paths of a bare Omi body, which the service validates
+ * inside an event (`body/memory/id`), into the paths the client sent (`body/id`).
+ */
+function nameFieldsAsSent (message: string, bodyPath: string | undefined): string {
+  if (bodyPath === undefined) return message
+  return message.replaceAll(`body${bodyPath}/`, 'body/').replaceAll(`body${bodyPath} `, 'body ')
+}
 
 function sendServerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   request.log.error({ err: error, method: request.method, route: request.routeOptions.url, params: request.params }, 'request failed')

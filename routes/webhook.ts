@@ -4,8 +4,9 @@ import { Type } from '@sinclair/typebox'
 import createError from '@fastify/error'
 import { ErrorReply, Uid, UID_PATTERN } from '../src/schemas/common.js'
 import { WebhookEvent, type EventOf } from '../src/schemas/events.js'
-import { recogniseDelivery } from '../src/webhook/recognise.js'
+import { recogniseDelivery, wrappedBodyPath } from '../src/webhook/recognise.js'
 import { verifySignature } from '../src/webhook/signature.js'
+import { webhookValidatorCompiler } from '../src/webhook/validator.js'
 import { parseJsonBody } from '../src/webhook/json-body.js'
 import { recordDelivery, recordRejection } from '../src/storage/deliveries.js'
 import { splitList } from '../src/config.js'
@@ -26,6 +27,8 @@ interface DeliveryState extends Delivery {
   type: string
   outcome: string
   error?: string
+  /** Where a bare body sits in its event, for validation messages. */
+  bodyPath?: string
   startedAt: bigint
 }
 
@@ -85,6 +88,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
   app.route({
     method: 'POST',
     url: '/webhook',
+    validatorCompiler: webhookValidatorCompiler(),
     schema: {
       summary: 'Receive a webhook delivery',
       description: 'Accepts the typed JSON envelope and the bodies the Omi backend sends: conversations, live transcripts, ' +
@@ -129,6 +133,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
         sampleRate: query.sample_rate === undefined ? undefined : Number(query.sample_rate)
       })
       delivery.type = event.type
+      delivery.bodyPath = wrappedBodyPath(request.body, event)
       request.body = event
     },
     handler: async (request, reply) => {

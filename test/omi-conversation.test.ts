@@ -85,7 +85,7 @@ t.test('conversation with an invalid segment', async (t) => {
   const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: conversation })
 
   t.equal(response.statusCode, 400)
-  t.equal(response.json().message, 'body/memory/transcript_segments/1/start must be >= 0')
+  t.equal(response.json().message, 'body/transcript_segments/1/start must be >= 0')
 })
 
 t.test('conversation found by structured alone', async (t) => {
@@ -94,5 +94,5 @@ t.test('conversation found by structured alone', async (t) => {
   const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: { id: 'c-1', structured: { title: 'x' } } })
 
   t.equal(response.statusCode, 400)
-  t.equal(response.json().message, "body/memory must have required property 'created_at'")
+  t.equal(response.json().message, "body must have required property 'created_at'")
 })

@@ -81,6 +81,24 @@ t.test('segment ending before start', async (t) => {
   t.equal(rows(app, 'SELECT * FROM live_segments').length, 0)
 })
 
+t.test('bare array error names its index', async (t) => {
+  const app = await build(t)
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: [segment('s1', 'a', 0, 1), segment('s2', 'b', 5, 4)] })
+
+  t.equal(response.statusCode, 400)
+  t.equal(response.json().message, 'body/1/end must not be before start (got 4 < 5)')
+})
+
+t.test('bare array validation names its index', async (t) => {
+  const app = await build(t)
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: [{ id: 's1', text: 'a', start: -1, end: 1 }] })
+
+  t.equal(response.statusCode, 400)
+  t.equal(response.json().message, 'body/0/start must be >= 0')
+})
+
 t.test('replies never contain message', async (t) => {
   const app = await build(t)
   const deliveries = [

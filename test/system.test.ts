@@ -44,7 +44,7 @@ t.test('bodies that are not objects', async (t) => {
     { name: 'number', payload: '42', code: 'OMI_UNKNOWN_SHAPE', message: /^The body matches no known delivery\. Send a JSON object with "type"/ },
     { name: 'string', payload: '"ping"', code: 'OMI_UNKNOWN_SHAPE', message: /^The body matches no known delivery/ },
     { name: 'null', payload: 'null', code: 'OMI_UNKNOWN_SHAPE', message: /^The body matches no known delivery/ },
-    { name: 'array of numbers', payload: '[1, 2]', code: 'FST_ERR_VALIDATION', message: /^body\/segments\/0 must be object/ },
+    { name: 'array of numbers', payload: '[1, 2]', code: 'FST_ERR_VALIDATION', message: /^body\/0 must be object/ },
     { name: 'empty body', payload: '', code: 'FST_ERR_CTP_EMPTY_JSON_BODY', message: /^The body is empty; send a JSON object$/ },
     { name: 'invalid UTF-8', payload: Buffer.from([0x7b, 0xff, 0x7d]), code: 'OMI_INVALID_UTF8', message: /^The body is not valid UTF-8$/ },
     { name: 'prototype key', payload: '{"type": "ping", "__proto__": {"x": 1}}', code: 'OMI_INVALID_JSON', message: /^The body is not valid JSON: / }
@@ -57,6 +57,23 @@ t.test('bodies that are not objects', async (t) => {
     t.equal(response.json().code, code, `${name}: code`)
     t.match(response.json().message, message, `${name}: message`)
   }
+})
+
+t.test('body types are not coerced', async (t) => {
+  const app = await build(t)
+  const cases = [
+    { name: 'number for a string', payload: { type: 'day_summary', summary: 5 }, message: 'body/summary must be string' },
+    { name: 'string for a number', payload: { type: 'realtime_transcript', segments: [{ text: 'a', start: '1.5', end: 2 }] }, message: 'body/segments/0/start must be number' },
+    { name: 'null for a string', payload: { type: 'new_processing_memory_created', processing_memory_id: null }, message: 'body/processing_memory_id must be string' }
+  ]
+
+  for (const { name, payload, message } of cases) {
+    const response = await app.inject({ method: 'POST', url: webhookUrl(), payload })
+
+    t.equal(response.statusCode, 400, `${name}: status`)
+    t.equal(response.json().message, message, `${name}: message`)
+  }
+  t.equal(rows(app, "SELECT count(*) AS count FROM deliveries WHERE outcome = 'stored'")[0].count, 0, 'nothing stored')
 })
 
 t.test('rejections are recorded', async (t) => {

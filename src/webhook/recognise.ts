@@ -36,6 +36,18 @@ export function recogniseDelivery (input: DeliveryInput): RecognisedEvent {
   return wrap(kind, input)
 }
 
+/**
+ * Returns where a bare body sits inside the event made from it (`/memory`
+ * for a conversation, `/segments` for an array of segments), so validation
+ * messages can name the field as the client sent it. Returns undefined when
+ * the body's fields are the event's own.
+ */
+export function wrappedBodyPath (body: unknown, event: RecognisedEvent): string | undefined {
+  if (event.memory === body) return '/memory'
+  if (event.segments === body) return '/segments'
+  return undefined
+}
+
 function detectKind (body: unknown): string {
   if (Array.isArray(body)) return 'realtime_transcript'
   if (!isObject(body)) throw new UnknownShapeError()
