@@ -20,9 +20,19 @@ t.test('segment without session uses default', async (t) => {
   const app = await build(t)
 
   await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'transcript_segment', segment: SEGMENT } })
-  await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'transcript_segment', segment: SEGMENT } })
 
-  t.same(rows(app, 'SELECT session_id FROM live_segments'), [{ session_id: 'default' }, { session_id: 'default' }])
+  t.same(rows(app, 'SELECT session_id FROM live_segments'), [{ session_id: 'default' }])
+})
+
+t.test('retried typed segment stored once', async (t) => {
+  const app = await build(t)
+  const longer = { ...SEGMENT, text: `${SEGMENT.text} and more` }
+
+  await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'transcript_segment', segment: SEGMENT } })
+  await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'transcript_segment', segment: SEGMENT } })
+  await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'transcript_segment', segment: longer } })
+
+  t.same(rows(app, 'SELECT segment_id, text FROM live_segments'), [{ segment_id: `start:${SEGMENT.start_time}`, text: longer.text }])
 })
 
 t.test('invalid segments get 400', async (t) => {

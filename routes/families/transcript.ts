@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import createError from '@fastify/error'
-import { upsertLiveSegments, newSegmentId } from '../../src/storage/transcripts.js'
+import { upsertLiveSegments } from '../../src/storage/transcripts.js'
 
 export const SegmentTimesError = createError('OMI_SEGMENT_TIMES', '%s', 400)
 
@@ -13,7 +13,7 @@ const transcriptFamily: FastifyPluginAsync = async function (app) {
     const { text, start_time: start, end_time: end, confidence } = event.segment
     if (end < start) throw new SegmentTimesError(`body/segment/end_time must not be before start_time (got ${end} < ${start})`)
 
-    const row = { id: newSegmentId(), text, start, end, confidence }
+    const row = { text, start, end, confidence }
     return { write: (db) => upsertLiveSegments(db, delivery.uid, event.session_id ?? DEFAULT_SESSION, [row], delivery.receivedAt) }
   })
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { SqliteDatabase } from './database.js'
 import type { StoredResult } from '../webhook/handlers.js'
 import { statement } from './statements.js'
@@ -18,8 +17,9 @@ export interface LiveSegmentRow {
 /**
  * Upserts live segments by (uid, session, segment id). A segment id that
  * arrives again replaces the stored text and times, since Omi resends a
- * segment with longer text as speech goes on. A segment without an id is
- * keyed by its start time, and a typed transcript_segment gets a new id.
+ * segment with longer text as speech goes on. A segment without an id,
+ * such as a typed transcript_segment, is keyed by its start time, so a retry
+ * replaces the row rather than adding a second one.
  */
 export function upsertLiveSegments (db: SqliteDatabase, uid: string, sessionId: string, segments: LiveSegmentRow[], receivedAt: string): StoredResult {
   const upsert = statement(db, `INSERT INTO live_segments
@@ -47,8 +47,4 @@ export function upsertLiveSegments (db: SqliteDatabase, uid: string, sessionId: 
     })
   }
   return { outcome: 'stored', count: segments.length }
-}
-
-export function newSegmentId (): string {
-  return randomUUID()
 }
