@@ -1,5 +1,9 @@
 import t from 'tap'
-import { build, webhookUrl } from './helpers/build.js'
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { build, testEnv, webhookUrl } from './helpers/build.js'
+import { migrations } from '../src/storage/migrations.js'
+import { DATABASE_FILE } from '../src/storage/database.js'
 import { fixture, rows } from './helpers/fixtures.js'
 
 t.test('day summary is stored', async (t) => {
@@ -52,4 +56,60 @@ t.test('impossible summary date gets 400', async (t) => {
 
   t.equal(response.statusCode, 400)
   t.equal(response.json().message, 'body/created_at is not a real date-time: 2026-02-30T10:00:00Z')
+})
+
+t.test('resent day summary is a duplicate', async (t) => {
+  const app = await build(t)
+  const summary = fixture('day-summary.json')
+
+  await app.inject({ method: 'POST', url: webhookUrl(summary.uid), payload: summary })
+  const again = await app.inject({ method: 'POST', url: webhookUrl(summary.uid), payload: summary })
+
+  t.match(again.json(), { status: 'duplicate', type: 'day_summary' })
+  t.equal(rows(app, 'SELECT * FROM day_summaries').length, 1)
+})
+
+t.test('changed day summary is updated', async (t) => {
+  const app = await build(t)
+  const summary = fixture('day-summary.json')
+  const changed = { ...summary, summary: 'A revised summary.' }
+
+  const first = await app.inject({ method: 'POST', url: webhookUrl(summary.uid), payload: summary })
+  const second = await app.inject({ method: 'POST', url: webhookUrl(summary.uid), payload: changed })
+
+  t.match(second.json(), { status: 'updated', type: 'day_summary', id: first.json().id })
+  t.same(rows(app, 'SELECT summary FROM day_summaries'), [{ summary: 'A revised summary.' }])
+})
+
+t.test('same summary id per uid', async (t) => {
+  const app = await build(t)
+  const summary = fixture('day-summary.json')
+
+  await app.inject({ method: 'POST', url: webhookUrl('user_a'), payload: summary })
+  const other = await app.inject({ method: 'POST', url: webhookUrl('user_b'), payload: summary })
+
+  t.match(other.json(), { status: 'stored' })
+  t.equal(rows(app, 'SELECT * FROM day_summaries').length, 2)
+})
+
+t.test('migration keeps the last copy', async (t) => {
+  const env = testEnv(t)
+  const db = new Database(join(env.DATA_DIR as string, DATABASE_FILE))
+  for (const sql of migrations.slice(0, 3)) db.exec(sql)
+  db.pragma('user_version = 3')
+  const insert = db.prepare(`INSERT INTO day_summaries (uid, summary_id, summary, received_at)
+    VALUES (?, ?, ?, '2026-11-30T21:00:00.000Z')`)
+  insert.run('user_1', 'd-1', 'first copy')
+  insert.run('user_1', 'd-1', 'second copy')
+  insert.run('user_1', null, 'no id')
+  insert.run('user_1', null, 'no id')
+  db.close()
+
+  const app = await build(t, env)
+
+  t.same(rows(app, 'SELECT summary_id, summary FROM day_summaries ORDER BY seq'), [
+    { summary_id: 'd-1', summary: 'second copy' },
+    { summary_id: null, summary: 'no id' },
+    { summary_id: null, summary: 'no id' }
+  ])
 })

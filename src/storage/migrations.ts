@@ -159,5 +159,12 @@ export const migrations: string[] = [
   ALTER TABLE audio_chunks ADD COLUMN file TEXT;
   ALTER TABLE audio_chunks ADD COLUMN file_offset INTEGER;
   CREATE INDEX audio_chunks_by_file ON audio_chunks (file) WHERE file IS NOT NULL;
+  `,
+  // A day summary is unique by its summary_json.id per uid. Older copies of
+  // one summary are dropped, keeping the last one received.
+  `
+  DELETE FROM day_summaries WHERE summary_id IS NOT NULL AND seq NOT IN
+    (SELECT max(seq) FROM day_summaries WHERE summary_id IS NOT NULL GROUP BY uid, summary_id);
+  CREATE UNIQUE INDEX day_summaries_by_summary_id ON day_summaries (uid, summary_id) WHERE summary_id IS NOT NULL;
   `
 ]
