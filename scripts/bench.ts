@@ -10,7 +10,7 @@ import { formatFlatness, formatTable, type Row } from './bench/report.js'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const FLAT_REQUESTS = Number(process.env.BENCH_FLAT_REQUESTS ?? 200_000)
-const ONLY = (process.env.BENCH_SCENARIOS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '')
+const ONLY = (process.env.BENCH_SCENARIOS ?? '').split(';').map((name) => name.trim()).filter((name) => name !== '')
 const FLAT_MAX_SECONDS = 600
 const SECRET = 'bench-secret-0123456789abcdef'
 const ROOT = new URL('../../', import.meta.url)
@@ -20,7 +20,7 @@ const REPORT = new URL('docs/benchmarks.md', ROOT)
  * Loads the service and a bare Fastify server side by side, scenario by
  * scenario, and writes the table to docs/benchmarks.md. BENCH_SECONDS sets
  * the seconds per scenario and server, BENCH_FLAT_REQUESTS the size of the
- * memory-flatness run. BENCH_SCENARIOS (comma-separated names) runs only
+ * memory-flatness run. BENCH_SCENARIOS (names separated by semicolons) runs only
  * those scenarios, skips the memory run and leaves docs/benchmarks.md alone.
  */
 async function main (): Promise<void> {
