@@ -12,7 +12,8 @@ export interface Scenario {
   stores: boolean
 }
 
-const MARKER = '\u0000ID\u0000'
+// Plain text, so JSON.stringify leaves it as it is and json() can find it.
+const MARKER = '@@BENCH_ID@@'
 const AUDIO_BYTES = 32_000
 const PHOTO_BYTES = 2 * 1024 * 1024
 
