@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import createError from '@fastify/error'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { secretMatcher } from '../src/secret.js'
 import { FailureCounter } from '../src/failure-counter.js'
 
@@ -21,31 +21,37 @@ const FAILURE_WINDOW_MS = 60_000
 
 /**
  * Checks the webhook secret in an onRequest hook, before any body is read.
+ * The hook is added to every route not marked public as the route is
+ * declared, so a request pays for no lookup of its route's config. Unknown
+ * routes return 404 without a secret and never count as failures.
  * Addresses with too many recent failures get 429 until their window ends.
  */
 export default fp(async function authPlugin (app) {
   const matchesSecret = secretMatcher(app.webhookSecret.value)
   const failures = new FailureCounter(app.config.AUTH_FAILURE_LIMIT, FAILURE_WINDOW_MS)
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.public === true) return
-
+  function checkSecret (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const retryAfterMs = failures.blockedFor(request.ip)
     if (retryAfterMs > 0) {
       const seconds = Math.ceil(retryAfterMs / 1000)
       reply.header('retry-after', String(seconds))
-      throw new TooManyFailuresError(seconds)
+      done(new TooManyFailuresError(seconds))
+      return
     }
 
     const presented = presentedSecret(request)
-    if (presented === undefined) {
-      failures.record(request.ip)
-      throw new MissingSecretError()
+    if (presented !== undefined && matchesSecret(presented)) {
+      done()
+      return
     }
-    if (!matchesSecret(presented)) {
-      failures.record(request.ip)
-      throw new WrongSecretError()
-    }
+    failures.record(request.ip)
+    done(presented === undefined ? new MissingSecretError() : new WrongSecretError())
+  }
+
+  app.addHook('onRoute', (routeOptions) => {
+    if (routeOptions.config?.public === true) return
+    const existing = routeOptions.onRequest ?? []
+    routeOptions.onRequest = [checkSecret, ...(Array.isArray(existing) ? existing : [existing])]
   })
 }, { fastify: '5.x', name: 'auth', dependencies: ['config'] })
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import createError from '@fastify/error'
 import { ErrorReply, Uid, UID_PATTERN } from '../src/schemas/common.js'
@@ -29,7 +29,6 @@ interface DeliveryState extends Delivery {
   error?: string
   /** Where a bare body sits in its event, for validation messages. */
   bodyPath?: string
-  startedAt: bigint
 }
 
 export const MissingUidError = createError('OMI_MISSING_UID', 'querystring/uid is required: add ?uid=<Omi user id> to the URL', 400)
@@ -89,6 +88,10 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
     method: 'POST',
     url: '/webhook',
     validatorCompiler: webhookValidatorCompiler(),
+    // Every reply is an object the service builds itself, so it needs no
+    // filtering by the schema, and the union in the 200 schema would make
+    // the default serializer try each branch in turn.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       summary: 'Receive a webhook delivery',
       description: 'Accepts the typed JSON envelope and the bodies the Omi backend sends: conversations, live transcripts, ' +
@@ -108,35 +111,25 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
         503: ErrorReply
       }
     },
-    onRequest: async (request) => {
-      request.delivery = startDelivery(request, allowedUids)
-    },
-    preValidation: async (request) => {
-      const delivery = request.delivery as DeliveryState
-      const isRawAudio = Buffer.isBuffer(request.body)
-      delivery.size = isRawAudio ? (request.body as Buffer).length : request.rawBody?.length ?? 0
-
-      if (app.signingSecrets.length > 0) {
-        const signed = isRawAudio ? request.body as Buffer : request.rawBody ?? Buffer.alloc(0)
-        const check = verifySignature(request.headers['x-omi-signature'] as string | undefined, app.signingSecrets, delivery.uid, signed)
-        if (!check.valid) throw new InvalidSignatureError(check.reason)
+    onRequest: (request, _reply, done) => {
+      try {
+        request.delivery = startDelivery(request, allowedUids)
+      } catch (error) {
+        done(error as Error)
+        return
       }
-
-      const query = request.query as { sample_rate?: string, session_id?: string }
-      if (isRawAudio && query.sample_rate === undefined) throw new MissingSampleRateError()
-
-      const event = recogniseDelivery({
-        body: request.body,
-        isRawAudio,
-        omiEvent: request.headers['x-omi-event'] as string | undefined,
-        sessionId: query.session_id,
-        sampleRate: query.sample_rate === undefined ? undefined : Number(query.sample_rate)
-      })
-      delivery.type = event.type
-      delivery.bodyPath = wrappedBodyPath(request.body, event)
-      request.body = event
+      done()
     },
-    handler: async (request, reply) => {
+    preValidation: (request, _reply, done) => {
+      try {
+        request.body = recogniseRequest(request, app.signingSecrets)
+      } catch (error) {
+        done(error as Error)
+        return
+      }
+      done()
+    },
+    handler: (request, reply) => {
       const event = request.body as WebhookEvent
       const delivery = request.delivery as DeliveryState
       const handler = handlers.get(event.type) as EventHandler<typeof event>
@@ -144,16 +137,18 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
       const result = handler(event, delivery)
       if ('reply' in result) {
         delivery.outcome = 'replied'
-        return reply.code(200).send(result.reply as { message: 'pong' })
+        reply.code(200).send(result.reply as { message: 'pong' })
+        return
       }
 
-      const stored = await app.storage.write(recordDelivery(event.type, delivery, result.write))
-      delivery.outcome = stored.outcome
-      return reply.code(200).send({ status: stored.outcome, type: event.type, id: stored.id, count: stored.count })
+      app.storage.write(recordDelivery(event.type, delivery, result.write)).then((stored) => {
+        delivery.outcome = stored.outcome
+        reply.code(200).send({ status: stored.outcome, type: event.type, id: stored.id, count: stored.count })
+      }, (error: Error) => (reply as FastifyReply).send(error))
     },
-    onResponse: async (request, reply) => {
+    onResponse: (request, reply, done) => {
       const delivery = request.delivery
-      if (delivery === undefined) return
+      if (delivery === undefined) return done()
 
       if (delivery.outcome === 'pending') delivery.outcome = 'rejected'
       request.log.info({
@@ -165,15 +160,43 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
         statusCode: reply.statusCode,
         error: delivery.error,
         remoteAddress: request.ip,
-        durationMs: Number(process.hrtime.bigint() - delivery.startedAt) / 1e6
+        durationMs: reply.elapsedTime
       }, 'delivery')
 
       if (reply.statusCode >= 400 && reply.statusCode !== 401 && reply.statusCode !== 429) {
         app.storage.write((db) => recordRejection(db, delivery.type, delivery, reply.statusCode))
           .catch((error: unknown) => request.log.error({ err: error }, 'failed to record a rejected delivery'))
       }
+      done()
     }
   })
+}
+
+/** Checks the signature and turns the body into an event of the union, which validation then checks. */
+function recogniseRequest (request: FastifyRequest, signingSecrets: string[]): WebhookEvent {
+  const delivery = request.delivery as DeliveryState
+  const isRawAudio = Buffer.isBuffer(request.body)
+  delivery.size = isRawAudio ? (request.body as Buffer).length : request.rawBody?.length ?? 0
+
+  if (signingSecrets.length > 0) {
+    const signed = isRawAudio ? request.body as Buffer : request.rawBody ?? Buffer.alloc(0)
+    const check = verifySignature(request.headers['x-omi-signature'] as string | undefined, signingSecrets, delivery.uid, signed)
+    if (!check.valid) throw new InvalidSignatureError(check.reason)
+  }
+
+  const query = request.query as { sample_rate?: string, session_id?: string }
+  if (isRawAudio && query.sample_rate === undefined) throw new MissingSampleRateError()
+
+  const event = recogniseDelivery({
+    body: request.body,
+    isRawAudio,
+    omiEvent: request.headers['x-omi-event'] as string | undefined,
+    sessionId: query.session_id,
+    sampleRate: query.sample_rate === undefined ? undefined : Number(query.sample_rate)
+  })
+  delivery.type = event.type
+  delivery.bodyPath = wrappedBodyPath(request.body, event)
+  return event as WebhookEvent
 }
 
 function startDelivery (request: FastifyRequest, allowedUids: Set<string>): DeliveryState {
@@ -190,8 +213,7 @@ function startDelivery (request: FastifyRequest, allowedUids: Set<string>): Deli
     size: Number.isSafeInteger(lengthHeader) ? lengthHeader : 0,
     receivedAt: new Date().toISOString(),
     requestId: String(request.id),
-    idempotencyKey: idempotencyKey(request),
-    startedAt: process.hrtime.bigint()
+    idempotencyKey: idempotencyKey(request)
   }
 }
 

@@ -30,18 +30,21 @@ export default fp<AppOptions>(async function app (app, opts) {
   await app.register(metricsPlugin)
   await app.register(retentionPlugin)
 
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.delivery !== undefined) return
-    request.log.info({
-      method: request.method,
-      url: redactUrl(request.url),
-      statusCode: reply.statusCode,
-      remoteAddress: request.ip,
-      durationMs: reply.elapsedTime
-    }, 'request')
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.delivery === undefined) {
+      request.log.info({
+        method: request.method,
+        url: redactUrl(request.url),
+        statusCode: reply.statusCode,
+        remoteAddress: request.ip,
+        durationMs: reply.elapsedTime
+      }, 'request')
+    }
+    done()
   })
 
   await app.register(healthRoutes)

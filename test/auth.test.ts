@@ -158,6 +158,17 @@ t.test('unknown route gets 404', async (t) => {
   t.equal(response.json().message, 'GET /nothing-here is not a route of this service')
 })
 
+t.test('unknown route needs no secret and counts no failure', async (t) => {
+  const app = await build(t, testEnv(t, { AUTH_FAILURE_LIMIT: '1' }))
+  await app.inject({ method: 'GET', url: '/wp-login.php' })
+
+  const probe = await app.inject({ method: 'GET', url: '/.env' })
+  const delivery = await app.inject({ method: 'POST', url: webhookUrl(), payload: PING })
+
+  t.equal(probe.statusCode, 404)
+  t.equal(delivery.statusCode, 200)
+})
+
 t.test('repeated failures get 429', async (t) => {
   const app = await build(t, testEnv(t, { AUTH_FAILURE_LIMIT: '2' }))
   await app.inject({ method: 'POST', url: '/webhook?uid=user_1&key=wrong-secret', payload: PING })

@@ -203,6 +203,10 @@ t.test('safeEqual compares whole strings', async (t) => {
   t.equal(safeEqual('same-secret-value-and-more', 'same-secret-value'), false)
   t.equal(safeEqual('', 'same-secret-value'), false)
   t.equal(safeEqual('', ''), true)
+  t.equal(safeEqual('x'.repeat(300), 'same-secret-value'), false)
+  t.equal(safeEqual('x'.repeat(300), 'x'.repeat(300)), true)
+  t.equal(safeEqual('x'.repeat(301), 'x'.repeat(300)), false)
+  t.equal(safeEqual('same-secret-value\u0000', 'same-secret-value'), false)
 })
 
 t.test('invalid environment exits with 1', async (t) => {

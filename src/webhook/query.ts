@@ -11,7 +11,8 @@ export type QueryValue = string | string[]
 export function parseQuery (raw: string): Record<string, QueryValue> {
   const query: Record<string, QueryValue> = Object.create(null)
 
-  for (const pair of raw.replaceAll('?', '&').split('&')) {
+  const pairs = raw.includes('?') ? raw.replaceAll('?', '&').split('&') : raw.split('&')
+  for (const pair of pairs) {
     if (pair === '') continue
     const separator = pair.indexOf('=')
     const name = decode(separator === -1 ? pair : pair.slice(0, separator))
@@ -34,6 +35,7 @@ function addValue (query: Record<string, QueryValue>, name: string, value: strin
 }
 
 function decode (text: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text
   const spaced = text.replaceAll('+', ' ')
   try {
     return decodeURIComponent(spaced)
