@@ -24,27 +24,16 @@ export interface LiveSegmentRow {
 export function upsertLiveSegments (db: SqliteDatabase, uid: string, sessionId: string, segments: LiveSegmentRow[], receivedAt: string): StoredResult {
   const upsert = statement(db, `INSERT INTO live_segments
     (uid, session_id, segment_id, text, speaker, speaker_id, is_user, start, end, confidence, body, received_at, updated_at)
-    VALUES (@uid, @session_id, @segment_id, @text, @speaker, @speaker_id, @is_user, @start, @end, @confidence, @body, @received_at, @received_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (uid, session_id, segment_id) DO UPDATE SET
       text = excluded.text, speaker = excluded.speaker, speaker_id = excluded.speaker_id, is_user = excluded.is_user,
       start = excluded.start, end = excluded.end, confidence = excluded.confidence, body = excluded.body,
       updated_at = excluded.updated_at`)
 
   for (const segment of segments) {
-    upsert.run({
-      uid,
-      session_id: sessionId,
-      segment_id: segment.id ?? `start:${segment.start}`,
-      text: segment.text,
-      speaker: segment.speaker ?? null,
-      speaker_id: segment.speaker_id ?? null,
-      is_user: toFlag(segment.is_user),
-      start: segment.start,
-      end: segment.end,
-      confidence: segment.confidence ?? null,
-      body: JSON.stringify(segment),
-      received_at: receivedAt
-    })
+    upsert.run(uid, sessionId, segment.id ?? `start:${segment.start}`, segment.text, segment.speaker ?? null,
+      segment.speaker_id ?? null, toFlag(segment.is_user), segment.start, segment.end, segment.confidence ?? null,
+      JSON.stringify(segment), receivedAt, receivedAt)
   }
   return { outcome: 'stored', count: segments.length }
 }
