@@ -18,6 +18,7 @@ t.test('timestamps convert to UTC with milliseconds', async (t) => {
 
 t.test('rare forms take the slower parser', async (t) => {
   t.equal(toUtcIso('2026-11-30T24:00:00Z'), '2026-12-01T00:00:00.000Z')
+  t.equal(toUtcIso('2026-11-30T24:00:00'), '2026-12-01T00:00:00.000Z')
   t.equal(toUtcIso('2026-11-30T16:42:07+0530'), '2026-11-30T11:12:07.000Z')
   t.equal(toUtcIso('0050-01-01T00:00:00Z'), '0050-01-01T00:00:00.000Z')
 })
