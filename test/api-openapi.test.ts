@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build } from './helpers/build.js'
+import { build, testEnv } from './helpers/build.js'
 
 t.test('OpenAPI document is public', async (t) => {
   const app = await build(t)
@@ -57,4 +57,21 @@ t.test('OpenAPI document describes payloads', async (t) => {
   t.same(Object.keys(paths['/v1/users/{uid}/audio'].get.responses['200'].content), ['audio/wav'])
   const listParameters = paths['/v1/users/{uid}/conversations'].get.parameters.map((parameter: { name: string }) => parameter.name)
   t.same(listParameters.sort(), ['cursor', 'limit', 'q', 'since', 'uid', 'until'])
+})
+
+t.test('every documented route needs the secret', async (t) => {
+  // Each request below is a failed authentication, so the limit must not end the loop with 429.
+  const app = await build(t, testEnv(t, { AUTH_FAILURE_LIMIT: '1000' }))
+  const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+  const publicPaths = new Set(['/health', '/ready', '/openapi.json'])
+
+  for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
+    if (publicPaths.has(path)) continue
+    for (const method of Object.keys(operations)) {
+      const url = path.replaceAll(/\{[^}]+\}/g, 'x')
+      const response = await app.inject({ method: method.toUpperCase() as 'GET', url })
+
+      t.equal(response.statusCode, 401, `${method.toUpperCase()} ${path}`)
+    }
+  }
 })

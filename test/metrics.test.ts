@@ -39,6 +39,8 @@ t.test('metrics count deliveries by outcome', async (t) => {
   t.match(body, 'omi_duplicate_deliveries_total{event="audio_bytes"} 1')
   t.match(body, `omi_received_bytes_total{event="audio_bytes"} ${2 * PCM.length}`)
   t.match(body, 'http_request_duration_seconds_count{method="POST",route="/webhook",status_code="200"} 3')
+  t.match(body, 'http_request_duration_seconds_bucket{method="POST",route="/webhook",status_code="200",le="+Inf"} 3')
+  t.match(body, /\nhttp_request_duration_seconds_sum\{method="POST",route="\/webhook",status_code="200"\} \d/)
 })
 
 t.test('metrics label unknown routes', async (t) => {
