@@ -23,7 +23,12 @@ abstract class KeyedMetric<S> {
 
   constructor (readonly name: string, readonly help: string) {}
 
-  /** Lets a prom-client registry hold this metric; the registry only calls get() when it is scraped. */
+  /** Clears every series, as Registry.resetMetrics() expects of each metric. */
+  reset (): void {
+    this.series.clear()
+  }
+
+  /** Lets a prom-client registry hold this metric; the registry calls only get() and reset(). */
   asMetric (): Metric {
     return this as unknown as Metric
   }

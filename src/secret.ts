@@ -57,9 +57,11 @@ export function safeEqual (given: string, expected: string): boolean {
 
 /**
  * Returns a constant-time comparison with `expected`. It compares every
- * position up to a fixed width, padding both sides with zeros, so its time
- * depends on neither the content nor the length of the secret. It needs no
- * digest or buffer per call, which matters on a path every request takes.
+ * position up to a fixed width, padding both sides with zeros, so for a
+ * secret of up to 256 characters its time depends on neither the content
+ * nor the length of the secret. A longer secret sets the width, so its
+ * length can be timed. It needs no digest or buffer per call, which matters
+ * on a path every request takes.
  */
 export function secretMatcher (expected: string): (given: string) => boolean {
   const width = Math.max(expected.length, COMPARED_WIDTH)

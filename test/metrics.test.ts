@@ -1,5 +1,7 @@
 import t from 'tap'
+import { Registry } from 'prom-client'
 import { build, testEnv, webhookUrl, SECRET } from './helpers/build.js'
+import { KeyedCounter, KeyedHistogram } from '../src/prometheus.js'
 
 const PCM = Buffer.alloc(32000)
 
@@ -70,4 +72,23 @@ t.test('apps keep separate registries', async (t) => {
   const body = (await second.inject({ method: 'GET', url: `/metrics?key=${SECRET}` })).body
 
   t.notMatch(body, 'omi_deliveries_total{event="ping"')
+})
+
+t.test('registry reset clears keyed metrics', async (t) => {
+  const registry = new Registry()
+  const counter = new KeyedCounter('test_events_total', 'Events.')
+  const histogram = new KeyedHistogram('test_seconds', 'Durations.', [0.1, 1])
+  registry.registerMetric(counter.asMetric())
+  registry.registerMetric(histogram.asMetric())
+  counter.inc('a', () => ({ kind: 'a' }), 2)
+  histogram.observe('a', () => ({ kind: 'a' }), 0.5)
+
+  const before = await registry.metrics()
+  registry.resetMetrics()
+  const after = await registry.metrics()
+
+  t.match(before, 'test_events_total{kind="a"} 2')
+  t.match(before, 'test_seconds_bucket{kind="a",le="0.1"} 0')
+  t.match(before, 'test_seconds_bucket{kind="a",le="1"} 1')
+  t.notMatch(after, 'kind="a"')
 })

@@ -79,14 +79,34 @@ t.test('commit failure rejects the whole batch', async (t) => {
     CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`)
   storage.db.pragma('foreign_keys = ON')
 
+  let runs = 0
+
   const results = await Promise.allSettled([
-    storage.write((db) => insertButton(db, 'in-failed-batch')),
+    storage.write((db) => {
+      runs++
+      return insertButton(db, 'in-failed-batch')
+    }),
     storage.write((db) => db.prepare('INSERT INTO child (parent_id) VALUES (42)').run())
   ])
 
   t.equal(results[0].status, 'rejected')
   t.equal(results[1].status, 'rejected')
   t.equal(countButtons(storage), 0)
+  t.equal(runs, 1, 'a failed commit does not run the batch again')
+})
+
+t.test('asynchronous piece is rejected', async (t) => {
+  const storage = open(t)
+
+  const results = await Promise.allSettled([
+    storage.write(async (db) => insertButton(db, 'async')),
+    storage.write((db) => insertButton(db, 'kept'))
+  ])
+
+  t.equal(results[0].status, 'rejected')
+  t.match((results[0] as PromiseRejectedResult).reason, { message: /cannot return a promise/ })
+  t.equal(results[1].status, 'fulfilled')
+  t.same(storage.db.prepare('SELECT event_id FROM button_events').pluck().all(), ['kept'])
 })
 
 t.test('close flushes pending writes', async (t) => {

@@ -9,7 +9,7 @@ import openapiRoutes from './openapi.js'
 
 /**
  * The read API under /v1/users/:uid and the OpenAPI document. Every API
- * route needs the webhook secret, which the global auth hook checks, and
+ * route needs the webhook secret, which the auth plugin checks, and
  * each resource is its own plugin.
  */
 const apiRoutes: FastifyPluginAsync = async function (app) {

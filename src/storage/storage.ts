@@ -11,6 +11,21 @@ interface PendingWrite {
 
 type Outcome = { value: unknown } | { error: unknown }
 
+/** Marks an error thrown by one piece of a batch, as opposed to the commit. */
+class PieceError extends Error {}
+
+/** Runs one piece of a batch. A piece must be synchronous, as a function given to db.transaction must be. */
+function runPiece (work: WriteWork<unknown>, db: SqliteDatabase): unknown {
+  let value: unknown
+  try {
+    value = work(db)
+  } catch (error) {
+    throw new PieceError('A piece of the batch failed', { cause: error })
+  }
+  if (typeof (value as PromiseLike<unknown> | undefined)?.then === 'function') throw new PieceError('A piece of the batch returned a promise')
+  return value
+}
+
 /**
  * The SQLite store shared by every event family.
  *
@@ -38,7 +53,7 @@ export class Storage {
     this.#audioFiles = audioFilesOf(this.db)
     const runSavepoint = this.db.transaction((work: WriteWork<unknown>) => work(this.db))
     this.#runBatch = this.db.transaction((batch: PendingWrite[]) => {
-      const outcomes = batch.map((pending): Outcome => ({ value: pending.work(this.db) }))
+      const outcomes = batch.map((pending): Outcome => ({ value: runPiece(pending.work, this.db) }))
       this.#audioFiles.syncDirty()
       return outcomes
     })
@@ -90,9 +105,10 @@ export class Storage {
     let outcomes: Outcome[]
     try {
       outcomes = this.#runBatch(batch)
-    } catch {
-      // A piece threw, or the commit failed, and the whole batch rolled back.
+    } catch (error) {
+      // The whole batch rolled back. Only a throwing piece is worth a second run, with savepoints.
       try {
+        if (!(error instanceof PieceError)) throw error
         outcomes = this.#runIsolated(batch)
       } catch (commitError) {
         for (const pending of batch) pending.reject(commitError)
