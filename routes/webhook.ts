@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import createError from '@fastify/error'
 import { ErrorReply, Uid, UID_PATTERN } from '../src/schemas/common.js'
@@ -111,24 +111,12 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
         503: ErrorReply
       }
     },
-    onRequest: (request, _reply, done) => {
-      try {
-        request.delivery = startDelivery(request, allowedUids)
-      } catch (error) {
-        done(error as Error)
-        return
-      }
-      done()
-    },
-    preValidation: (request, _reply, done) => {
-      try {
-        request.body = recogniseRequest(request, app.signingSecrets)
-      } catch (error) {
-        done(error as Error)
-        return
-      }
-      done()
-    },
+    onRequest: synchronousHook((request) => {
+      request.delivery = startDelivery(request, allowedUids)
+    }),
+    preValidation: synchronousHook((request) => {
+      request.body = recogniseRequest(request, app.signingSecrets)
+    }),
     handler: (request, reply) => {
       const event = request.body as WebhookEvent
       const delivery = request.delivery as DeliveryState
@@ -172,6 +160,23 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
       done()
     }
   })
+}
+
+/**
+ * Wraps a step that may throw as a callback-style hook, which skips the
+ * promise an async hook costs. done() stays outside the try, so an error
+ * thrown by a later step is not reported a second time.
+ */
+function synchronousHook (step: (request: FastifyRequest) => void) {
+  return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    try {
+      step(request)
+    } catch (error) {
+      done(error as Error)
+      return
+    }
+    done()
+  }
 }
 
 /** Checks the signature and turns the body into an event of the union, which validation then checks. */

@@ -18,6 +18,7 @@ interface Series {
  * labels object is built once per key, and formatting waits for a scrape.
  */
 abstract class KeyedMetric<S> {
+  abstract readonly type: 'counter' | 'histogram'
   readonly aggregator = 'sum'
   protected series = new Map<string, S>()
 
@@ -33,11 +34,17 @@ abstract class KeyedMetric<S> {
     return this as unknown as Metric
   }
 
-  abstract get (): Promise<Values>
+  /** Returns the metric in the shape a prom-client registry formats, as prom-client's own metrics do. */
+  async get (): Promise<Values> {
+    const values = [...this.series.values()].flatMap((series) => this.format(series))
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values } as unknown as Values
+  }
+
+  protected abstract format (series: S): MetricValueWithName<string>[]
 }
 
 export class KeyedCounter extends KeyedMetric<{ labels: Labels, value: number }> {
-  readonly type = 'counter'
+  readonly type = 'counter' as const
 
   inc (key: string, labels: () => Labels, by = 1): void {
     const entry = this.series.get(key)
@@ -45,14 +52,13 @@ export class KeyedCounter extends KeyedMetric<{ labels: Labels, value: number }>
     else entry.value += by
   }
 
-  async get (): Promise<Values> {
-    const values = [...this.series.values()].map(({ labels, value }) => ({ labels, value, metricName: this.name }))
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values } as unknown as Values
+  protected format ({ labels, value }: { labels: Labels, value: number }): MetricValueWithName<string>[] {
+    return [{ labels, value, metricName: this.name }]
   }
 }
 
 export class KeyedHistogram extends KeyedMetric<Series> {
-  readonly type = 'histogram'
+  readonly type = 'histogram' as const
 
   constructor (name: string, help: string, readonly buckets: number[]) {
     super(name, help)
@@ -71,12 +77,7 @@ export class KeyedHistogram extends KeyedMetric<Series> {
     entry.count++
   }
 
-  async get (): Promise<Values> {
-    const values = [...this.series.values()].flatMap((series) => this.#format(series))
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values } as unknown as Values
-  }
-
-  #format ({ labels, counts, sum, count }: Series): MetricValueWithName<string>[] {
+  protected format ({ labels, counts, sum, count }: Series): MetricValueWithName<string>[] {
     let cumulative = 0
     const buckets = this.buckets.map((bound, index) => {
       cumulative += counts[index]

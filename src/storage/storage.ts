@@ -14,17 +14,7 @@ type Outcome = { value: unknown } | { error: unknown }
 /** Marks an error thrown by one piece of a batch, as opposed to the commit. */
 class PieceError extends Error {}
 
-/** Runs one piece of a batch. A piece must be synchronous, as a function given to db.transaction must be. */
-function runPiece (work: WriteWork<unknown>, db: SqliteDatabase): unknown {
-  let value: unknown
-  try {
-    value = work(db)
-  } catch (error) {
-    throw new PieceError('A piece of the batch failed', { cause: error })
-  }
-  if (typeof (value as PromiseLike<unknown> | undefined)?.then === 'function') throw new PieceError('A piece of the batch returned a promise')
-  return value
-}
+type RunPiece = (work: WriteWork<unknown>) => Outcome
 
 /**
  * The SQLite store shared by every event family.
@@ -45,29 +35,43 @@ export class Storage {
   #scheduled = false
   #closed = false
   #audioFiles: AudioFiles
-  #runBatch: (batch: PendingWrite[]) => Outcome[]
-  #runIsolated: (batch: PendingWrite[]) => Outcome[]
+  #runBatch: (batch: PendingWrite[], runPiece: RunPiece) => Outcome[]
+  /** Runs a piece without a savepoint, so that a throw rolls back the whole batch. */
+  #runShared: RunPiece
+  /** Runs a piece in its own savepoint, so that a throw rolls back only the piece. */
+  #runIsolated: RunPiece
 
   constructor (dataDir: string) {
     this.db = openDatabase(dataDir)
     this.#audioFiles = audioFilesOf(this.db)
+    this.#runBatch = this.db.transaction((batch: PendingWrite[], runPiece: RunPiece) => {
+      const outcomes = batch.map((pending) => runPiece(pending.work))
+      this.#audioFiles.syncDirty()
+      return outcomes
+    })
+
+    this.#runShared = (work) => {
+      let value: unknown
+      try {
+        value = work(this.db)
+      } catch (error) {
+        throw new PieceError('A piece of the batch failed', { cause: error })
+      }
+      // db.transaction rejects a promise too, so a piece behaves the same on both paths.
+      const isPromise = typeof (value as PromiseLike<unknown> | undefined)?.then === 'function'
+      if (isPromise) throw new PieceError('A piece of the batch returned a promise')
+
+      return { value }
+    }
+
     const runSavepoint = this.db.transaction((work: WriteWork<unknown>) => work(this.db))
-    this.#runBatch = this.db.transaction((batch: PendingWrite[]) => {
-      const outcomes = batch.map((pending): Outcome => ({ value: runPiece(pending.work, this.db) }))
-      this.#audioFiles.syncDirty()
-      return outcomes
-    })
-    this.#runIsolated = this.db.transaction((batch: PendingWrite[]) => {
-      const outcomes = batch.map((pending): Outcome => {
-        try {
-          return { value: runSavepoint(pending.work) }
-        } catch (error) {
-          return { error }
-        }
-      })
-      this.#audioFiles.syncDirty()
-      return outcomes
-    })
+    this.#runIsolated = (work) => {
+      try {
+        return { value: runSavepoint(work) }
+      } catch (error) {
+        return { error }
+      }
+    }
   }
 
   write<T> (work: WriteWork<T>): Promise<T> {
@@ -104,12 +108,12 @@ export class Storage {
 
     let outcomes: Outcome[]
     try {
-      outcomes = this.#runBatch(batch)
+      outcomes = this.#runBatch(batch, this.#runShared)
     } catch (error) {
       // The whole batch rolled back. Only a throwing piece is worth a second run, with savepoints.
       try {
         if (!(error instanceof PieceError)) throw error
-        outcomes = this.#runIsolated(batch)
+        outcomes = this.#runBatch(batch, this.#runIsolated)
       } catch (commitError) {
         for (const pending of batch) pending.reject(commitError)
         return
