@@ -12,38 +12,44 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const FLAT_REQUESTS = Number(process.env.BENCH_FLAT_REQUESTS ?? 200_000)
 const ONLY = (process.env.BENCH_SCENARIOS ?? '').split(';').map((name) => name.trim()).filter((name) => name !== '')
 const FLAT_MAX_SECONDS = 600
+const WARM_UP_SECONDS = 2
 const SECRET = 'bench-secret-0123456789abcdef'
 const ROOT = new URL('../../', import.meta.url)
 const REPORT = new URL('docs/benchmarks.md', ROOT)
 
 /**
- * Loads the service and a bare Fastify server side by side, scenario by
- * scenario, and writes the table to docs/benchmarks.md. BENCH_SECONDS sets
- * the seconds per scenario and server, BENCH_FLAT_REQUESTS the size of the
- * memory-flatness run. BENCH_SCENARIOS (names separated by semicolons) runs only
- * those scenarios, skips the memory run and leaves docs/benchmarks.md alone.
+ * Loads the service, a bare Fastify server and a server that does only the
+ * service's storage work side by side, scenario by scenario, and writes the
+ * table to docs/benchmarks.md. BENCH_SECONDS sets the seconds per scenario
+ * and server, BENCH_FLAT_REQUESTS the size of the memory-flatness run.
+ * BENCH_SCENARIOS (names separated by semicolons) runs only those scenarios,
+ * skips the memory run and leaves docs/benchmarks.md alone.
  */
 async function main (): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'omi-bench-'))
   const service = await startNode(new URL('build/src/server.js', ROOT).pathname,
     { DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, '/health')
   const bare = await startNode(new URL('build/scripts/bench/bare-server.js', ROOT).pathname, {}, '/webhook', 'POST')
+  const storageDir = mkdtempSync(join(tmpdir(), 'omi-bench-storage-'))
+  const storageOnly = await startNode(new URL('build/scripts/bench/storage-server.js', ROOT).pathname,
+    { DATA_DIR: storageDir }, '/webhook', 'POST')
   const db = new Database(join(dataDir, 'omi-webhook.sqlite'), { readonly: true })
 
   try {
     const all = buildScenarios()
     const scenarios = ONLY.length === 0 ? all : all.filter((scenario) => ONLY.includes(scenario.name))
-    await load(bare, scenarios[0], { duration: 1 })
-    await load(service, scenarios[0], { duration: 1 })
+    // The service has the most code for the JIT to compile, so every server first runs every scenario.
+    for (const scenario of scenarios) {
+      for (const child of [bare, storageOnly, service]) await load(child, scenario, { duration: WARM_UP_SECONDS })
+    }
 
     const rows: Row[] = []
     for (const scenario of scenarios) {
-      const baseline = await measure(bare, scenario)
       const before = storedCount(db)
-      const measured = await measure(service, scenario)
-      const stored = storedCount(db) - before
-      rows.push({ scenario, service: measured, bare: baseline, stored })
-      process.stdout.write(`${scenario.name}: ${Math.round(measured.result.requests.average)} req/s (bare ${Math.round(baseline.result.requests.average)})\n`)
+      const [baseline, ceiling, measured] = await measureSideBySide([bare, storageOnly, service], scenario)
+      rows.push({ scenario, service: measured, bare: baseline, storageOnly: ceiling, stored: storedCount(db) - before })
+      process.stdout.write(`${scenario.name}: ${Math.round(measured.rate)} req/s ` +
+        `(bare ${Math.round(baseline.rate)}, storage only ${Math.round(ceiling.rate)})\n`)
     }
 
     if (ONLY.length > 0) return
@@ -58,19 +64,47 @@ async function main (): Promise<void> {
     db.close()
     await stopNode(service)
     await stopNode(bare)
+    await stopNode(storageOnly)
     rmSync(dataDir, { recursive: true, force: true })
+    rmSync(storageDir, { recursive: true, force: true })
   }
 }
 
 export interface Measurement {
-  result: Result
+  /** Requests per second, the mean of both halves. */
+  rate: number
+  /** Latency in ms: the mean p50 and the higher p99 of both halves. */
+  p50: number
+  p99: number
+  answered2xx: number
   peakRssMiB: number
 }
 
-async function measure (child: Child, scenario: Scenario): Promise<Measurement> {
-  const sampler = sampleRss(child.process.pid as number)
-  const result = await load(child, scenario, { duration: SECONDS })
-  return { result, peakRssMiB: Math.max(...sampler.stop()) }
+/**
+ * Loads each server for half of BENCH_SECONDS in the order given, then again
+ * in reverse order, so that the machine's speed drifting during a scenario
+ * weighs on every server alike. Only the service writes to its data folder,
+ * so rows counted there before and after belong to the service's runs.
+ */
+async function measureSideBySide (children: Child[], scenario: Scenario): Promise<Measurement[]> {
+  const halves = new Map<Child, Array<{ result: Result, peakRssMiB: number }>>(children.map((child) => [child, []]))
+  for (const child of [...children, ...[...children].reverse()]) {
+    const sampler = sampleRss(child.process.pid as number)
+    const result = await load(child, scenario, { duration: SECONDS / 2 })
+    halves.get(child)?.push({ result, peakRssMiB: Math.max(...sampler.stop()) })
+  }
+
+  return children.map((child) => {
+    const runs = halves.get(child) ?? []
+    const mean = (value: (result: Result) => number) => runs.reduce((sum, run) => sum + value(run.result), 0) / runs.length
+    return {
+      rate: mean((result) => result.requests.average),
+      p50: mean((result) => result.latency.p50),
+      p99: Math.max(...runs.map((run) => run.result.latency.p99)),
+      answered2xx: runs.reduce((sum, run) => sum + run.result['2xx'], 0),
+      peakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB))
+    }
+  })
 }
 
 async function measureFlatness (service: Child, scenarios: Scenario[]): Promise<number[]> {
