@@ -10,7 +10,8 @@ import { webhookValidatorCompiler } from '../src/webhook/validator.js'
 import { parseJsonBody } from '../src/webhook/json-body.js'
 import { recordDelivery, recordRejection } from '../src/storage/deliveries.js'
 import { splitList } from '../src/config.js'
-import type { Delivery, EventHandler } from '../src/webhook/handlers.js'
+import type { EventHandler } from '../src/webhook/handlers.js'
+import { DeliveryState } from '../src/webhook/delivery-state.js'
 import families from './families/index.js'
 
 declare module 'fastify' {
@@ -21,14 +22,6 @@ declare module 'fastify' {
     rawBody?: Buffer
     delivery?: DeliveryState
   }
-}
-
-interface DeliveryState extends Delivery {
-  type: string
-  outcome: string
-  error?: string
-  /** Where a bare body sits in its event, for validation messages. */
-  bodyPath?: string
 }
 
 export const MissingUidError = createError('OMI_MISSING_UID', 'querystring/uid is required: add ?uid=<Omi user id> to the URL', 400)
@@ -213,21 +206,8 @@ function startDelivery (request: FastifyRequest, allowedUids: Set<string>): Deli
   if (allowedUids.size > 0 && !allowedUids.has(uid)) throw new UidNotAllowedError()
 
   const lengthHeader = Number(request.headers['content-length'])
-  const receivedMs = Date.now()
-  let receivedAt: string | undefined
-  return {
-    uid,
-    type: String(request.headers['x-omi-event'] ?? 'unknown'),
-    outcome: 'pending',
-    size: Number.isSafeInteger(lengthHeader) ? lengthHeader : 0,
-    // Formatted on first use, because toISOString costs about 1 µs and a ping never stores its time.
-    get receivedAt () {
-      receivedAt ??= new Date(receivedMs).toISOString()
-      return receivedAt
-    },
-    requestId: String(request.id),
-    idempotencyKey: idempotencyKey(request)
-  }
+  const type = String(request.headers['x-omi-event'] ?? 'unknown')
+  return new DeliveryState(uid, String(request.id), idempotencyKey(request), type, Number.isSafeInteger(lengthHeader) ? lengthHeader : 0)
 }
 
 function idempotencyKey (request: FastifyRequest): string | undefined {

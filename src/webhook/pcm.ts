@@ -10,10 +10,14 @@ const NOT_HEX = /[^0-9a-fA-F]/
 
 /** Decodes hex-encoded PCM, rejecting anything Buffer.from would silently truncate. */
 export function decodeHexAudio (hex: string): Buffer {
+  // Buffer.from stops at the first pair that is not hex, so a full-length result means every digit was valid.
+  // The regular expression, twice as slow as decoding in a profile, then runs only to name the bad digit.
+  const pcm = Buffer.from(hex, 'hex')
+  if (pcm.length * 2 === hex.length) return pcm
+
   const bad = NOT_HEX.exec(hex)
   if (bad !== null) throw new InvalidHexError(JSON.stringify(bad[0]), bad.index)
-  if (hex.length % 2 !== 0) throw new OddHexError(hex.length)
-  return Buffer.from(hex, 'hex')
+  throw new OddHexError(hex.length)
 }
 
 /** Checks that `pcm` contains one or more whole signed 16-bit samples. */
