@@ -1,38 +1,26 @@
 import t, { type Test } from 'tap'
-import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { DATABASE_FILE } from '../src/storage/database.js'
 import { SECRET } from './helpers/build.js'
-import { freePort, waitFor } from './helpers/net.js'
+import { waitFor } from './helpers/net.js'
+import { startServer } from './helpers/process.js'
 
 const CHUNK = Buffer.alloc(1024 * 1024, 1)
 const CHUNKS = 4
 
-/** Starts `node build/src/server.js`, the image's command, and waits until it listens. */
-async function startServer (t: Test, dataDir: string) {
-  const port = await freePort()
-  const server = spawn(process.execPath, ['build/src/server.js'], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET, LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let output = ''
-  server.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  server.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve))
-  t.teardown(() => { server.kill('SIGKILL') })
-
-  await waitFor(() => {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}: ${output}`)
-    return output.includes('"msg":"Server listening')
-  }, 30_000, 'the server to listen')
-  return { port, server, exited, output: () => output }
+/** Starts the compiled server on `dataDir` and returns it with the port it listens on. */
+async function startOn (t: Test, dataDir: string) {
+  const server = await startServer(t, { DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET }, dataDir)
+  return { ...server, port: new URL(server.url).port }
 }
 
 t.test('shutdown finishes requests in flight', async (t) => {
   const dataDir = t.testdir()
-  const { port, server, exited, output } = await startServer(t, dataDir)
+  const { port, child, stdout } = await startOn(t, dataDir)
+  const exited = once(child, 'exit')
   const size = CHUNK.length * CHUNKS
 
   const req = request({
@@ -54,8 +42,8 @@ t.test('shutdown finishes requests in flight', async (t) => {
   })
   // 100 Continue comes once the server has parsed the headers, so the request is in flight.
   await new Promise((resolve) => req.once('continue', resolve))
-  server.kill('SIGTERM')
-  await waitFor(() => output().includes('"msg":"shutting down"'), 10_000, 'the shutdown to begin')
+  child.kill('SIGTERM')
+  await waitFor(() => stdout().includes('"msg":"shutting down"'), 10_000, 'the shutdown to begin')
   for (let i = 0; i < CHUNKS; i++) {
     await new Promise<void>((resolve, reject) => { req.write(CHUNK, (error) => { error ? reject(error) : resolve() }) })
   }
@@ -64,7 +52,7 @@ t.test('shutdown finishes requests in flight', async (t) => {
   const reply = await response
   t.equal(reply.statusCode, 200)
   t.equal(JSON.parse(reply.body).status, 'stored')
-  t.equal(await exited, 0)
+  t.same(await exited, [0, null])
   const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true })
   t.teardown(() => db.close())
   t.same(db.prepare('SELECT byte_length FROM audio_chunks').all(), [{ byte_length: size }])
@@ -72,31 +60,30 @@ t.test('shutdown finishes requests in flight', async (t) => {
 
 t.test('data survives a restart', async (t) => {
   const dataDir = t.testdir()
-  const first = await startServer(t, dataDir)
+  const first = await startOn(t, dataDir)
   await fetch(`http://127.0.0.1:${first.port}/webhook?uid=user_1&key=${SECRET}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'memory_created', memory: { id: 'conversation-1', created_at: '2030-01-01T00:00:00Z' } })
   })
-  first.server.kill('SIGTERM')
-  await first.exited
+  await first.stop()
 
-  const second = await startServer(t, dataDir)
+  const second = await startOn(t, dataDir)
   const response = await fetch(`http://127.0.0.1:${second.port}/webhook?uid=user_1&key=${SECRET}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'memory_created', memory: { id: 'conversation-1', created_at: '2030-01-01T00:00:00Z' } })
   })
-  second.server.kill('SIGTERM')
 
   t.equal((await response.json() as { status: string }).status, 'duplicate')
-  t.equal(await second.exited, 0)
+  t.equal(await second.stop(), 0)
 })
 
 t.test('SIGINT also exits cleanly', async (t) => {
-  const { server, exited } = await startServer(t, t.testdir())
+  const { child } = await startOn(t, t.testdir())
+  const exited = once(child, 'exit')
 
-  server.kill('SIGINT')
+  child.kill('SIGINT')
 
-  t.equal(await exited, 0)
+  t.same(await exited, [0, null])
 })
