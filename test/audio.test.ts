@@ -28,6 +28,9 @@ t.test('invalid hex audio gets 400', async (t) => {
   const app = await build(t)
   const cases = [
     { name: 'non-hex digit', audio: '00zz', code: 'OMI_INVALID_HEX', message: 'body/audio must be hex digits (0-9, a-f); found "z" at position 2' },
+    { name: 'Cyrillic a', audio: '\u0430000', code: 'OMI_INVALID_HEX', message: 'body/audio must be hex digits (0-9, a-f); found "\u0430" at position 0' },
+    { name: 'dotted capital I', audio: '00\u01300', code: 'OMI_INVALID_HEX', message: 'body/audio must be hex digits (0-9, a-f); found "\u0130" at position 2' },
+    { name: 'Latin-1 e acute', audio: '00\u00e9', code: 'OMI_INVALID_HEX', message: 'body/audio must be hex digits (0-9, a-f); found "\u00e9" at position 2' },
     { name: 'odd digit count', audio: '000', code: 'OMI_ODD_HEX', message: 'body/audio has an odd number of hex digits (3); every byte needs two' },
     { name: 'partial sample', audio: '000000', code: 'OMI_PARTIAL_SAMPLE', message: 'body/audio has 3 bytes, which is not a whole number of 16-bit samples' },
     { name: 'empty', audio: '', code: 'OMI_EMPTY_AUDIO', message: 'body/audio is empty; send at least one 16-bit sample' }
