@@ -17,6 +17,9 @@ const SECRET = 'bench-secret-0123456789abcdef'
 const ROOT = new URL('../../', import.meta.url)
 const REPORT = new URL('docs/benchmarks.md', ROOT)
 
+/** Numbers every request of the whole run, warm-up included, so no body id is ever sent twice. */
+let requestNumber = 0
+
 /**
  * Loads the service, a bare Fastify server and a server that does only the
  * service's storage work side by side, scenario by scenario, and writes the
@@ -45,11 +48,20 @@ async function main (): Promise<void> {
 
     const rows: Row[] = []
     for (const scenario of scenarios) {
-      const before = storedCount(db)
+      const before = outcomeCounts(db)
       const [baseline, ceiling, measured] = await measureSideBySide([bare, storageOnly, service], scenario)
-      rows.push({ scenario, service: measured, bare: baseline, storageOnly: ceiling, stored: storedCount(db) - before })
-      process.stdout.write(`${scenario.name}: ${Math.round(measured.rate)} req/s ` +
-        `(bare ${Math.round(baseline.rate)}, storage only ${Math.round(ceiling.rate)})\n`)
+      const after = outcomeCounts(db)
+      const duplicates = after.duplicates - before.duplicates
+      rows.push({
+        scenario,
+        service: measured,
+        bare: baseline,
+        storageOnly: ceiling,
+        stored: after.committed - before.committed,
+        duplicates
+      })
+      process.stdout.write(`${scenario.name}: ${Math.round(measured.rate)} req/s (bare ${Math.round(baseline.rate)}, ` +
+        `storage only ${Math.round(ceiling.rate)}), ${duplicates} duplicates\n`)
     }
 
     if (ONLY.length > 0) return
@@ -71,7 +83,7 @@ async function main (): Promise<void> {
 }
 
 export interface Measurement {
-  /** Requests per second, the mean of both halves. */
+  /** Requests per second over both halves: completed requests divided by seconds. */
   rate: number
   /** Latency in ms: the mean p50 and the higher p99 of both halves. */
   p50: number
@@ -98,7 +110,7 @@ async function measureSideBySide (children: Child[], scenario: Scenario): Promis
     const runs = halves.get(child) ?? []
     const mean = (value: (result: Result) => number) => runs.reduce((sum, run) => sum + value(run.result), 0) / runs.length
     return {
-      rate: mean((result) => result.requests.average),
+      rate: runs.reduce((sum, run) => sum + run.result.requests.total, 0) / runs.reduce((sum, run) => sum + run.result.duration, 0),
       p50: mean((result) => result.latency.p50),
       p99: Math.max(...runs.map((run) => run.result.latency.p99)),
       answered2xx: runs.reduce((sum, run) => sum + run.result['2xx'], 0),
@@ -128,7 +140,6 @@ function load (child: Child, scenario: Scenario, limits: { duration?: number, am
 }
 
 function run (child: Child, scenarios: Scenario[], limits: { duration?: number, amount?: number }) {
-  let n = 0
   return autocannon({
     url: child.origin,
     connections: CONNECTIONS,
@@ -137,15 +148,15 @@ function run (child: Child, scenarios: Scenario[], limits: { duration?: number, 
       method: 'POST',
       path: `/webhook?uid=bench_user&key=${SECRET}${scenario.query}`,
       headers: { 'content-type': scenario.contentType },
-      setupRequest: (request) => ({ ...request, body: scenario.body(n++) })
+      setupRequest: (request) => ({ ...request, body: scenario.body(requestNumber++) })
     }))
   })
 }
 
-/** Deliveries committed with a 2xx outcome (pings store nothing). */
-function storedCount (db: Database.Database): number {
-  const row = db.prepare("SELECT count(*) AS count FROM deliveries WHERE outcome IN ('stored', 'updated', 'duplicate')").get() as { count: number }
-  return row.count
+/** Counts the deliveries committed with a 2xx outcome (pings store nothing), and the duplicates among them. */
+function outcomeCounts (db: Database.Database): { committed: number, duplicates: number } {
+  return db.prepare(`SELECT count(*) AS committed, count(*) FILTER (WHERE outcome = 'duplicate') AS duplicates
+    FROM deliveries WHERE outcome IN ('stored', 'updated', 'duplicate')`).get() as { committed: number, duplicates: number }
 }
 
 /** Replaces the generated part of docs/benchmarks.md, keeping the text around it. */

@@ -9,8 +9,8 @@ import families from '../../routes/families/index.js'
  * The storage ceiling for the benchmark: the bare server's route plus the
  * service's own storage work for each delivery (recognising the body, the
  * family's handler and the group-committed write), without auth, validation,
- * hooks, logs or metrics. The service cannot be faster than this server, so
- * its rate against the bare server's shows how much of a ratio storage leaves.
+ * hooks, logs or metrics. Its rate against the bare server's shows how high a
+ * ratio the storage work alone allows.
  */
 const MiB = 1024 * 1024
 const storage = new Storage(process.env.DATA_DIR as string)
