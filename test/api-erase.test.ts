@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { build, webhookUrl } from './helpers/build.js'
+import { build, testEnv, webhookUrl } from './helpers/build.js'
 import { apiUrl, conversation, deliver, deliverAudio } from './helpers/api.js'
 
 /** Counts the rows of `uid` in every table with a uid column, and the search entries of its conversations. */
@@ -50,6 +50,19 @@ t.test('user erasure leaves no rows', async (t) => {
   t.equal(countSearchEntries(app), 2, 'only user_2 search entries remain')
   t.notOk(existsSync(join(app.config.DATA_DIR, 'audio', 'user_1')), 'user_1 audio files are gone')
   t.ok(existsSync(join(app.config.DATA_DIR, 'audio', 'user_2')), 'user_2 keeps its audio files')
+})
+
+t.test('erase log counts audio pieces', async (t) => {
+  const lines: string[] = []
+  const app = await build(t, testEnv(t, { LOG_LEVEL: 'info' }), { write: (line) => { lines.push(line) } })
+  await deliverAudio(app, 'user_1', Buffer.alloc(3200))
+  await deliverAudio(app, 'user_1', Buffer.alloc(3200))
+
+  await app.inject({ method: 'DELETE', url: apiUrl('user_1') })
+
+  const entry = lines.map((line) => JSON.parse(line) as { msg: string, deleted?: Record<string, number> })
+    .find((line) => line.msg === 'erased all data of a user')
+  t.equal(entry?.deleted?.audio_chunks, 2)
 })
 
 t.test('erased user reads as empty', async (t) => {

@@ -18,11 +18,12 @@ const userRoutes: FastifyPluginAsyncTypebox = async function (app) {
     }
   }, async (request, reply) => {
     const { uid } = request.params
-    await deleteAudio(app.storage, uid, END_OF_TIME)
+    const audioChunks = await deleteAudio(app.storage, uid, END_OF_TIME)
     const deleted = await app.storage.write((db) => eraseUser(db, uid))
     removeAudioFolder(app.config.DATA_DIR, uid)
 
-    request.log.info({ uid, deleted }, 'erased all data of a user')
+    // deleteAudio has already removed the audio rows, so eraseUser counts none of them.
+    request.log.info({ uid, deleted: { ...deleted, audio_chunks: audioChunks } }, 'erased all data of a user')
     return reply.code(204).send(null)
   })
 }
