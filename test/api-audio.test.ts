@@ -143,6 +143,38 @@ t.test('audio span downloads as WAV', async (t) => {
   t.ok(response.rawPayload.subarray(44).equals(Buffer.concat(pieces.slice(0, 2))))
 })
 
+t.test('audio span keeps a short last piece', async (t) => {
+  const app = await build(t)
+  const pieces = [sine(16000), sine(16000, 0.00025)]
+  for (const pcm of pieces) await deliverAudio(app, 'user_1', pcm)
+  setReceivedTimes(app, ['2026-11-30T10:00:00.000Z', '2026-11-30T10:00:01.000Z'])
+  const span = (await app.inject({ method: 'GET', url: apiUrl('user_1', '/audio/spans') })).json().items[0]
+
+  const response = await app.inject({ method: 'GET', url: apiUrl('user_1', '/audio', `from=${span.start as string}&to=${span.end as string}`) })
+
+  t.equal(span.end, '2026-11-30T10:00:01.001Z', 'the end is rounded up to the next millisecond')
+  t.ok(response.rawPayload.subarray(44).equals(Buffer.concat(pieces)), 'both pieces')
+})
+
+t.test('sample rate picks one of overlapping spans', async (t) => {
+  const app = await build(t)
+  const wide = sine(16000, 0.1)
+  await deliverAudio(app, 'user_1', wide)
+  await deliverAudio(app, 'user_1', sine(8000, 0.1), 8000)
+  setReceivedTimes(app, ['2026-11-30T10:00:00.000Z', '2026-11-30T10:00:00.011Z'])
+  const spans = (await app.inject({ method: 'GET', url: apiUrl('user_1', '/audio/spans') })).json().items
+  const span = spans.find((item: { sample_rate: number }) => item.sample_rate === 16000)
+  const range = `from=${span.start as string}&to=${span.end as string}`
+
+  const mixed = await app.inject({ method: 'GET', url: apiUrl('user_1', '/audio', range) })
+  const narrowed = await app.inject({ method: 'GET', url: apiUrl('user_1', '/audio', `${range}&sample_rate=16000`) })
+
+  t.equal(mixed.statusCode, 400)
+  t.match(mixed.json().message, 'add sample_rate')
+  t.equal(narrowed.statusCode, 200)
+  t.ok(narrowed.rawPayload.subarray(44).equals(wide), 'only the 16 kHz piece')
+})
+
 t.test('audio stored in the database downloads', async (t) => {
   const app = await build(t)
   const pcm = sine(8000, 0.5)

@@ -10,7 +10,8 @@ import { AudioTooLargeError, MixedSampleRatesError, NoAudioError } from './error
 
 const AudioQuery = Type.Object({
   from: Type.Optional(Type.String({ ...Timestamp, description: 'Only audio received at or after this ISO 8601 time.' })),
-  to: Type.Optional(Type.String({ ...Timestamp, description: 'Only audio received before this ISO 8601 time.' }))
+  to: Type.Optional(Type.String({ ...Timestamp, description: 'Only audio received before this ISO 8601 time.' })),
+  sample_rate: Type.Optional(Type.Integer({ minimum: 1000, maximum: 192000, description: 'Only audio at this sample rate, in Hz.' }))
 })
 
 const SpansQuery = Type.Object({ ...PageQuery })
@@ -20,7 +21,7 @@ const audioRoutes: FastifyPluginAsyncTypebox = async function (app) {
   app.get('/v1/users/:uid/audio', {
     schema: {
       summary: 'Download audio as WAV',
-      description: 'Joins the PCM pieces received in [from, to) into one 16-bit mono WAV file, streamed.',
+      description: 'Joins the PCM pieces received in [from, to), at sample_rate when given, into one 16-bit mono WAV file, streamed.',
       params: UserParams,
       querystring: AudioQuery,
       response: {
@@ -32,7 +33,8 @@ const audioRoutes: FastifyPluginAsyncTypebox = async function (app) {
     const { uid } = request.params
     const range = {
       from: request.query.from === undefined ? undefined : toUtcIso(request.query.from),
-      to: request.query.to === undefined ? undefined : toUtcIso(request.query.to)
+      to: request.query.to === undefined ? undefined : toUtcIso(request.query.to),
+      sampleRate: request.query.sample_rate
     }
     const snapshot = openReadSnapshot(app.storage.db)
 
@@ -57,7 +59,8 @@ const audioRoutes: FastifyPluginAsyncTypebox = async function (app) {
   app.get('/v1/users/:uid/audio/spans', {
     schema: {
       summary: 'List stretches of continuous audio',
-      description: 'Newest first. Times are when pieces were received; pass a stretch\'s start and end as from and to of /audio.',
+      description: 'Newest first. Times are when pieces were received; pass a stretch\'s start, end and sample_rate ' +
+        'as from, to and sample_rate of /audio.',
       params: UserParams,
       querystring: SpansQuery,
       response: { 200: Page(AudioSpan), ...ERROR_REPLIES }

@@ -17,6 +17,8 @@ export interface AudioRange {
   from?: string
   /** Only pieces received before this ISO 8601 time. */
   to?: string
+  /** Only pieces at this sample rate, in Hz. */
+  sampleRate?: number
 }
 
 export interface AudioPiece {
@@ -29,7 +31,8 @@ export interface AudioSummary {
   bytes: number
 }
 
-const RANGE = 'uid = @uid AND (@from IS NULL OR received_at >= @from) AND (@to IS NULL OR received_at < @to)'
+const RANGE = 'uid = @uid AND (@from IS NULL OR received_at >= @from) AND (@to IS NULL OR received_at < @to) ' +
+  'AND (@sampleRate IS NULL OR sample_rate = @sampleRate)'
 
 /**
  * Opens a second, read-only connection to the database with a read
@@ -131,7 +134,8 @@ function startSpan (piece: PieceRow): SpanInProgress {
   const startMs = Date.parse(piece.received_at)
   return {
     start: piece.received_at,
-    end: new Date(startMs + durationMs(piece)).toISOString(),
+    // Rounded up, so a span's end used as `to` (exclusive) still takes in a last piece shorter than 1 ms.
+    end: new Date(Math.ceil(startMs + durationMs(piece))).toISOString(),
     sample_rate: piece.sample_rate,
     bytes: piece.byte_length,
     startMs,
@@ -151,5 +155,5 @@ function durationMs (piece: PieceRow): number {
 }
 
 function bindRange (uid: string, range: AudioRange) {
-  return { uid, from: range.from ?? null, to: range.to ?? null }
+  return { uid, from: range.from ?? null, to: range.to ?? null, sampleRate: range.sampleRate ?? null }
 }
