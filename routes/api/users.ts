@@ -22,8 +22,8 @@ const userRoutes: FastifyPluginAsyncTypebox = async function (app) {
     const deleted = await app.storage.write((db) => eraseUser(db, uid))
     removeAudioFolder(app.config.DATA_DIR, uid)
 
-    // deleteAudio has already removed the audio rows, so eraseUser counts none of them.
-    request.log.info({ uid, deleted: { ...deleted, audio_chunks: audioChunks } }, 'erased all data of a user')
+    // deleteAudio has removed the audio rows, so eraseUser counts only pieces that arrived in between.
+    request.log.info({ uid, deleted: { ...deleted, audio_chunks: audioChunks + deleted.audio_chunks } }, 'erased all data of a user')
     return reply.code(204).send(null)
   })
 }
