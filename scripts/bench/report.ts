@@ -5,7 +5,7 @@ export interface Row {
   scenario: Scenario
   service: Measurement
   bare: Measurement
-  /** The bare route plus the service's storage work: the most a ratio can reach. */
+  /** The bare route plus the service's storage work, which shows how high a ratio the storage allows. */
   storageOnly: Measurement
   /** Deliveries committed during the service run, counted in the database. */
   stored: number
