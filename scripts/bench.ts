@@ -99,15 +99,15 @@ export interface Measurement {
  * so rows counted there before and after belong to the service's runs.
  */
 async function measureSideBySide (children: Child[], scenario: Scenario): Promise<Measurement[]> {
-  const halves = new Map<Child, Array<{ result: Result, peakRssMiB: number }>>(children.map((child) => [child, []]))
-  for (const child of [...children, ...[...children].reverse()]) {
-    const sampler = sampleRss(child.process.pid as number)
-    const result = await load(child, scenario, { duration: SECONDS / 2 })
-    halves.get(child)?.push({ result, peakRssMiB: Math.max(...sampler.stop()) })
+  const halves: Array<Array<{ result: Result, peakRssMiB: number }>> = children.map(() => [])
+  const forward = children.map((_child, index) => index)
+  for (const index of [...forward, ...[...forward].reverse()]) {
+    const sampler = sampleRss(children[index].process.pid as number)
+    const result = await load(children[index], scenario, { duration: SECONDS / 2 })
+    halves[index].push({ result, peakRssMiB: Math.max(...sampler.stop()) })
   }
 
-  return children.map((child) => {
-    const runs = halves.get(child) ?? []
+  return halves.map((runs) => {
     const mean = (value: (result: Result) => number) => runs.reduce((sum, run) => sum + value(run.result), 0) / runs.length
     return {
       rate: runs.reduce((sum, run) => sum + run.result.requests.total, 0) / runs.reduce((sum, run) => sum + run.result.duration, 0),

@@ -1,9 +1,10 @@
-import Fastify, { type FastifyRequest } from 'fastify'
 import { Storage } from '../../src/storage/storage.js'
 import { recogniseDelivery } from '../../src/webhook/recognise.js'
 import { recordDelivery } from '../../src/storage/deliveries.js'
-import type { Delivery, EventHandler } from '../../src/webhook/handlers.js'
+import { DeliveryState } from '../../src/webhook/delivery-state.js'
+import type { EventHandler } from '../../src/webhook/handlers.js'
 import families from '../../routes/families/index.js'
+import { createBareApp, listen } from './bare-app.js'
 
 /**
  * The storage ceiling for the benchmark: the bare server's route plus the
@@ -12,16 +13,12 @@ import families from '../../routes/families/index.js'
  * hooks, logs or metrics. Its rate against the bare server's shows how high a
  * ratio the storage work alone allows.
  */
-const MiB = 1024 * 1024
 const storage = new Storage(process.env.DATA_DIR as string)
 const handlers = new Map<string, EventHandler<never>>()
-const app = Fastify({ logger: false, bodyLimit: 16 * MiB })
+const app = createBareApp()
 
 app.decorate('addEventHandler', (type: string, handler: EventHandler<never>) => { handlers.set(type, handler) })
 await app.register(families)
-
-app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: 8 * MiB },
-  (_request, body, done) => { done(null, body) })
 
 app.post('/webhook', (request, reply) => {
   const query = request.query as { uid: string, sample_rate?: string }
@@ -29,7 +26,8 @@ app.post('/webhook', (request, reply) => {
   const event = recogniseDelivery({ body: request.body, isRawAudio, sampleRate: Number(query.sample_rate ?? 16000) })
   const handler = handlers.get(event.type) as EventHandler<typeof event>
 
-  const delivery = deliveryOf(request, query.uid)
+  // The service's delivery state, which formats the arrival time only when a delivery is stored, as in the service.
+  const delivery = new DeliveryState(query.uid, request.id, undefined, event.type, Number(request.headers['content-length']))
   const result = handler(event, delivery)
   if ('reply' in result) {
     reply.send(result.reply)
@@ -40,13 +38,7 @@ app.post('/webhook', (request, reply) => {
     .then((stored) => reply.send({ status: stored.outcome, type: event.type }), (error: Error) => reply.send(error))
 })
 
-function deliveryOf (request: FastifyRequest, uid: string): Delivery {
-  const size = Number(request.headers['content-length'])
-  return { uid, receivedAt: new Date().toISOString(), size, requestId: request.id }
-}
-
 app.addHook('onClose', () => { storage.close() })
 process.once('SIGTERM', () => { app.close().then(() => process.exit(0), () => process.exit(1)) })
 
-await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })
-process.stdout.write('listening\n')
+await listen(app)
