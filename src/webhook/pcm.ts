@@ -10,9 +10,9 @@ const NOT_HEX = /[^0-9a-fA-F]/
 
 /** Decodes hex-encoded PCM, rejecting anything Buffer.from would silently truncate. */
 export function decodeHexAudio (hex: string): Buffer {
-  // For ASCII text, Buffer.from stops at the first pair that is not hex, so a full-length result means every
-  // digit was valid. It reads only the low byte of other characters ("а", U+0430, decodes as "0"), hence the
-  // ASCII check. The regular expression, as slow as decoding in a profile, then runs only to name the bad digit.
+  // Buffer.from stops at the first pair that is not hex but reads only the low byte of non-ASCII characters
+  // ("а", U+0430, decodes as "0"), so only an ASCII text decoded in full proves every digit valid.
+  // The regular expression, as slow as decoding in a profile, then runs only to name the invalid digit.
   const pcm = Buffer.from(hex, 'hex')
   if (pcm.length * 2 === hex.length && Buffer.byteLength(hex, 'utf8') === hex.length) return pcm
 
