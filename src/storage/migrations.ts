@@ -166,5 +166,75 @@ export const migrations: string[] = [
   DELETE FROM day_summaries WHERE summary_id IS NOT NULL AND seq NOT IN
     (SELECT max(seq) FROM day_summaries WHERE summary_id IS NOT NULL GROUP BY uid, summary_id);
   CREATE UNIQUE INDEX day_summaries_by_summary_id ON day_summaries (uid, summary_id) WHERE summary_id IS NOT NULL;
+  `,
+  // Conversations and live segments become rowid tables with a unique index
+  // on their old primary key. Their rows contain whole JSON bodies, and a
+  // WITHOUT ROWID table keeps whole rows in key order, so inserts split and
+  // rewrote several large pages. A rowid table appends the row, and only the
+  // small index entry goes in key order.
+  `
+  CREATE TABLE memories_by_rowid (
+    uid TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created_at TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    title TEXT,
+    overview TEXT,
+    emoji TEXT,
+    category TEXT,
+    source TEXT,
+    language TEXT,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  INSERT INTO memories_by_rowid SELECT * FROM memories ORDER BY received_at;
+  DROP TABLE memories;
+  ALTER TABLE memories_by_rowid RENAME TO memories;
+  CREATE UNIQUE INDEX memories_by_id ON memories (uid, id);
+  CREATE INDEX memories_by_created_at ON memories (uid, created_at);
+  CREATE TRIGGER memories_deleted AFTER DELETE ON memories BEGIN
+    DELETE FROM conversation_search_keys WHERE uid = old.uid AND memory_id = old.id;
+  END;
+
+  CREATE TABLE live_segments_by_rowid (
+    uid TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT,
+    speaker_id INTEGER,
+    is_user INTEGER,
+    start REAL NOT NULL,
+    end REAL NOT NULL,
+    confidence REAL,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  INSERT INTO live_segments_by_rowid SELECT * FROM live_segments ORDER BY received_at;
+  DROP TABLE live_segments;
+  ALTER TABLE live_segments_by_rowid RENAME TO live_segments;
+  CREATE UNIQUE INDEX live_segments_by_id ON live_segments (uid, session_id, segment_id);
+  CREATE INDEX live_segments_by_received_at ON live_segments (uid, received_at);
+  `,
+  // The search table becomes contentless: it keeps only its index. Nothing
+  // read the copy of each title, overview and transcript that it stored.
+  `
+  DROP TABLE conversation_search;
+  CREATE VIRTUAL TABLE conversation_search USING fts5 (
+    title, overview, transcript,
+    tokenize = 'unicode61 remove_diacritics 2',
+    content = '', contentless_delete = 1
+  );
+  INSERT INTO conversation_search (rowid, title, overview, transcript)
+    SELECT keys.rowid, memories.title, memories.overview,
+      (SELECT group_concat(text, ' ') FROM
+        (SELECT text FROM conversation_segments
+          WHERE conversation_segments.uid = keys.uid AND conversation_segments.memory_id = keys.memory_id
+          ORDER BY position))
+    FROM conversation_search_keys AS keys
+    JOIN memories ON memories.uid = keys.uid AND memories.id = keys.memory_id;
   `
 ]
