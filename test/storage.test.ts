@@ -1,9 +1,9 @@
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Storage } from '../src/storage/storage.js'
-import { deleteAudio, insertAudio, readAudioPieces } from '../src/storage/audio.js'
+import { deleteAudio, eraseAudio, insertAudio, readAudioPieces } from '../src/storage/audio.js'
 import { AUDIO_FOLDER } from '../src/storage/audio-files.js'
 import type { SqliteDatabase } from '../src/storage/database.js'
 
@@ -221,6 +221,68 @@ t.test('delete audio removes old rows and files', async (t) => {
   t.equal(deleted, 2)
   t.same(readdirSync(folder), ['2026-12-01.pcm'])
   t.same(readAudioPieces(storage.db, 'u1', '2026-11-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z').map((piece) => piece.pcm[0]), [3])
+})
+
+t.test('audio queued after a delete survives', async (t) => {
+  const storage = open(t)
+  await storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z'))
+
+  // Both writes join one batch, so the new piece is appended to the day file the delete empties.
+  const [deleted] = await Promise.all([
+    deleteAudio(storage, 'u1', '2026-12-01T11:00:00.000Z'),
+    storage.write((db) => insertAudio(db, 'u1', pcm(2), 16000, '2026-12-01T12:00:00.000Z'))
+  ])
+
+  t.equal(deleted, 1)
+  t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm[0]), [2])
+})
+
+t.test('erase audio removes every file', async (t) => {
+  const storage = open(t)
+  await storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z'))
+  const folder = join(storage.db.name, '..', AUDIO_FOLDER, 'u1')
+  writeFileSync(join(folder, '2026-11-30.pcm'), pcm(9))
+
+  const erased = await eraseAudio(storage, 'u1', () => 'done')
+
+  t.equal(erased.pieces, 1)
+  t.equal(erased.result, 'done')
+  t.equal(existsSync(folder), false)
+})
+
+t.test('erase audio reports an unreadable folder', async (t) => {
+  const storage = open(t)
+  mkdirSync(join(storage.db.name, '..', AUDIO_FOLDER), { recursive: true })
+  writeFileSync(join(storage.db.name, '..', AUDIO_FOLDER, 'u1'), 'not a folder')
+
+  await t.rejects(eraseAudio(storage, 'u1', () => 'done'), { code: 'ENOTDIR' })
+})
+
+t.test('erase audio stays inside the audio folder', async (t) => {
+  const storage = open(t)
+  const outside = join(storage.db.name, '..', 'keep.txt')
+  writeFileSync(outside, 'not audio')
+
+  const erased = await eraseAudio(storage, '..', () => 'done')
+
+  t.equal(erased.pieces, 0)
+  t.equal(existsSync(outside), true)
+})
+
+t.test('audio queued after an erase survives', async (t) => {
+  const storage = open(t)
+  await storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z'))
+  const folder = join(storage.db.name, '..', AUDIO_FOLDER, 'u1')
+
+  const [erased] = await Promise.all([
+    eraseAudio(storage, 'u1', () => 'done'),
+    storage.write((db) => insertAudio(db, 'u1', pcm(2, 100), 16000, '2026-12-01T12:00:00.000Z'))
+  ])
+
+  t.equal(erased.pieces, 1)
+  t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(2, 100)])
+  const bytesLeft = readdirSync(folder).reduce((sum, name) => sum + statSync(join(folder, name)).size, 0)
+  t.equal(bytesLeft, 100, 'only the new piece is left on disk')
 })
 
 t.test('delete audio of every uid', async (t) => {

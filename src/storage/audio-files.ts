@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SqliteDatabase } from './database.js'
 
@@ -15,11 +15,18 @@ const MAX_OPEN_FILES = 64
  * file appended to since its last call. Storage calls it before each commit,
  * so a committed row never points at bytes that are not on disk.
  * Bytes appended by work that rolls back stay in the file, unreferenced.
+ *
+ * A delete retires the files it empties inside its transaction and removes
+ * them after the commit. Appends in between go to a new file of the day,
+ * `<yyyy-mm-dd>.<n>.pcm`, so removing a retired file never loses them.
  */
 export class AudioFiles {
   readonly folder: string
   #open = new Map<string, number>()
   #dirty = new Set<number>()
+  // NOTE: kept in memory only. If the process dies between a delete's commit and the removal, the
+  // retired file stays on disk unreferenced, and after a restart new pieces of its day are appended to it.
+  #retired = new Set<string>()
 
   constructor (dataDir: string) {
     this.folder = join(dataDir, AUDIO_FOLDER)
@@ -28,7 +35,7 @@ export class AudioFiles {
   /** Appends `pcm` to the file of `uid` for the UTC day of `receivedAt`, and returns the relative path of the file and the offset of the piece. */
   append (uid: string, receivedAt: string, pcm: Buffer): { file: string, offset: number } {
     if (!SAFE_UID.test(uid)) throw new RangeError(`uid ${JSON.stringify(uid)} cannot name an audio folder`)
-    const file = `${uid}/${receivedAt.slice(0, 10)}.pcm`
+    const file = this.#fileOfDay(uid, receivedAt.slice(0, 10))
     const fd = this.#openForAppend(file)
     // The size is read each time, so bytes of a failed partial write are never counted in a later offset.
     const offset = fstatSync(fd).size
@@ -61,6 +68,28 @@ export class AudioFiles {
     }
   }
 
+  /** Closes `file` and sends later appends of its day to another file, until `remove` has deleted it. */
+  retire (file: string): void {
+    this.#close(file)
+    this.#retired.add(file)
+  }
+
+  /** Retires every file in the folder of `uid`, including files no row refers to, and returns their paths. */
+  retireFolder (uid: string): string[] {
+    if (!SAFE_UID.test(uid)) return []
+    let names: string[]
+    try {
+      names = readdirSync(join(this.folder, uid))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw error
+    }
+
+    const files = names.map((name) => `${uid}/${name}`)
+    for (const file of files) this.retire(file)
+    return files
+  }
+
   /** Deletes a file that no row refers to any more. */
   remove (file: string): void {
     this.#close(file)
@@ -69,11 +98,27 @@ export class AudioFiles {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
     }
+    this.#retired.delete(file)
+  }
+
+  /** Deletes the folder of `uid` unless it still contains files. */
+  removeEmptyFolder (uid: string): void {
+    try {
+      rmdirSync(join(this.folder, uid))
+    } catch {
+      // The folder is missing, or it contains files of pieces stored after the erase. Neither is an error.
+    }
   }
 
   close (): void {
     this.syncDirty()
     for (const file of [...this.#open.keys()]) this.#close(file)
+  }
+
+  #fileOfDay (uid: string, day: string): string {
+    let file = `${uid}/${day}.pcm`
+    for (let n = 1; this.#retired.has(file); n++) file = `${uid}/${day}.${n}.pcm`
+    return file
   }
 
   #openForAppend (file: string): number {

@@ -1,10 +1,8 @@
 import type { SqliteDatabase } from './database.js'
-import type { Storage } from './storage.js'
+import type { Storage, WriteWork } from './storage.js'
 import type { StoredResult } from '../webhook/handlers.js'
 import { statement } from './statements.js'
-import { rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { AUDIO_FOLDER, audioFilesOf } from './audio-files.js'
+import { audioFilesOf } from './audio-files.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -67,7 +65,6 @@ export function readAudioPieces (db: SqliteDatabase, uid: string, from: string, 
  */
 export async function deleteAudio (storage: Storage, uid: string | undefined, before: string): Promise<number> {
   const { deleted, unreferenced } = await storage.write((db) => deleteAudioRows(db, uid, before))
-  // This runs right after the commit, before any later batch can append to these files.
   const files = audioFilesOf(storage.db)
   for (const file of unreferenced) files.remove(file)
   return deleted
@@ -82,13 +79,25 @@ function deleteAudioRows (db: SqliteDatabase, uid: string | undefined, before: s
 
   const isReferenced = statement(db, 'SELECT 1 FROM audio_chunks WHERE file = ? LIMIT 1').pluck()
   const unreferenced = candidates.filter((file) => isReferenced.get(file) === undefined)
+  const files = audioFilesOf(db)
+  for (const file of unreferenced) files.retire(file)
   return { deleted: info.changes, unreferenced }
 }
 
 /**
- * Removes the audio folder of `uid`, including bytes no row refers to (from
- * writes that rolled back). Call it after deleteAudio has removed every row.
+ * Deletes every audio piece of `uid` and runs `work` in the same
+ * transaction, then removes the uid's audio files, including bytes no row
+ * refers to (from writes that rolled back). Returns the number of pieces
+ * deleted and the result of `work`.
  */
-export function removeAudioFolder (dataDir: string, uid: string): void {
-  rmSync(join(dataDir, AUDIO_FOLDER, uid), { recursive: true, force: true })
+export async function eraseAudio<T> (storage: Storage, uid: string, work: WriteWork<T>): Promise<{ pieces: number, result: T }> {
+  const { pieces, retired, result } = await storage.write((db) => {
+    const pieces = statement(db, 'DELETE FROM audio_chunks WHERE uid = ?').run(uid).changes
+    return { pieces, retired: audioFilesOf(db).retireFolder(uid), result: work(db) }
+  })
+
+  const files = audioFilesOf(storage.db)
+  for (const file of retired) files.remove(file)
+  files.removeEmptyFolder(uid)
+  return { pieces, result }
 }
