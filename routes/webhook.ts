@@ -122,7 +122,9 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
         return
       }
 
-      app.storage.write(recordDelivery(event.type, delivery, result.write)).then((stored) => {
+      const work = recordDelivery(event.type, delivery, result.write)
+      const written = result.ready === undefined ? app.storage.write(work) : result.ready.then(() => app.storage.write(work))
+      written.then((stored) => {
         delivery.outcome = stored.outcome
         reply.code(200).send({ status: stored.outcome, type: event.type, id: stored.id, count: stored.count })
       }, (error: Error) => (reply as FastifyReply).send(error))

@@ -1,5 +1,7 @@
 import t from 'tap'
-import { build, webhookUrl } from './helpers/build.js'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { build, testEnv, webhookUrl } from './helpers/build.js'
 import { rows, storedPcm } from './helpers/fixtures.js'
 
 t.test('hex audio is stored', async (t) => {
@@ -65,4 +67,20 @@ t.test('audio must be a string', async (t) => {
 
   t.equal(response.statusCode, 400)
   t.equal(response.json().message, 'body/audio must be string')
+})
+
+t.test('audio that cannot be written gets 500', async (t) => {
+  const env = testEnv(t)
+  const lines: string[] = []
+  const app = await build(t, env, { write: (line) => { lines.push(line) } })
+  mkdirSync(join(env.DATA_DIR as string, 'audio'), { recursive: true })
+  writeFileSync(join(env.DATA_DIR as string, 'audio', 'user_1'), 'a file where the folder of user_1 belongs')
+
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'audio_bytes', audio: '0000' } })
+
+  t.equal(response.statusCode, 500)
+  t.match(response.json().message, response.headers['x-request-id'] as string)
+  t.same(rows(app, 'SELECT count(*) AS count FROM audio_chunks'), [{ count: 0 }])
+  const failure = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request failed')
+  t.equal(failure?.err.code, 'EEXIST', 'the error is logged')
 })

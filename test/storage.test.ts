@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path'
 import { Storage } from '../src/storage/storage.js'
 import { deleteAudio, eraseAudio, insertAudio, readAudioPieces } from '../src/storage/audio.js'
-import { AUDIO_FOLDER } from '../src/storage/audio-files.js'
+import { AUDIO_FOLDER, audioFilesOf } from '../src/storage/audio-files.js'
 import type { SqliteDatabase } from '../src/storage/database.js'
 
 function open (t: Test, dataDir = t.testdir()): Storage {
@@ -205,6 +205,65 @@ t.test('missing audio bytes raise an error', async (t) => {
   storage.db.prepare('UPDATE audio_chunks SET byte_length = 10000').run()
 
   t.throws(() => readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z'), /ends before byte 10000/)
+})
+
+t.test('durable appends get their own ranges', async (t) => {
+  const storage = open(t)
+  const files = audioFilesOf(storage.db)
+  const pieces = [1, 2, 3, 4, 5].map((byte) => pcm(byte, 100 * byte))
+
+  const appended = await Promise.all(pieces.map((piece) => files.appendDurably('u1', '2026-12-01T10:00:00.000Z', piece)))
+  await storage.write((db) => appended.map((durable, index) => insertAudio(db, 'u1', pieces[index], 16000, '2026-12-01T10:00:00.000Z', durable)))
+
+  t.same(appended.map((durable) => durable.offset), [0, 100, 300, 600, 1000])
+  t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), pieces)
+})
+
+t.test('durable append to a removed file is redone', async (t) => {
+  const storage = open(t)
+  await storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z'))
+  const durable = await audioFilesOf(storage.db).appendDurably('u1', '2026-12-01T11:00:00.000Z', pcm(2))
+
+  await deleteAudio(storage, 'u1', '2026-12-01T10:30:00.000Z')
+  await storage.write((db) => insertAudio(db, 'u1', pcm(2), 16000, '2026-12-01T11:00:00.000Z', durable))
+
+  t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(2)])
+})
+
+t.test('retiring a file during a durable append', async (t) => {
+  const storage = open(t)
+  const files = audioFilesOf(storage.db)
+
+  const pending = files.appendDurably('u1', '2026-12-01T10:00:00.000Z', pcm(3))
+  files.retire('u1/2026-12-01.pcm')
+  const durable = await pending
+  await storage.write((db) => insertAudio(db, 'u1', pcm(3), 16000, '2026-12-01T10:00:00.000Z', durable))
+
+  t.equal(durable.handle.closed, true)
+  t.doesNotThrow(() => durable.handle.close(), 'a second close leaves the descriptor alone')
+  t.same(storage.db.prepare('SELECT file FROM audio_chunks').pluck().all(), ['u1/2026-12-01.1.pcm'])
+  t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(3)])
+})
+
+t.test('durable appends to many files at once', async (t) => {
+  const storage = open(t)
+  const files = audioFilesOf(storage.db)
+  // More files than stay open, so files are closed while appends to others are in flight.
+  const uids = Array.from({ length: 80 }, (_, index) => `u${index}`)
+
+  const appended = await Promise.all(uids.map((uid, index) => files.appendDurably(uid, '2026-12-01T10:00:00.000Z', pcm(index % 256))))
+  await storage.write((db) => appended.map((durable, index) => insertAudio(db, uids[index], pcm(index % 256), 16000, '2026-12-01T10:00:00.000Z', durable)))
+
+  const firstBytes = uids.map((uid) => readAudioPieces(storage.db, uid, '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z')[0].pcm[0])
+  t.same(firstBytes, uids.map((_, index) => index % 256))
+})
+
+t.test('durable append reports a blocked folder', async (t) => {
+  const storage = open(t)
+  mkdirSync(join(storage.db.name, '..', AUDIO_FOLDER), { recursive: true })
+  writeFileSync(join(storage.db.name, '..', AUDIO_FOLDER, 'u1'), 'not a folder')
+
+  await t.rejects(audioFilesOf(storage.db).appendDurably('u1', '2026-12-01T10:00:00.000Z', pcm(1)), { code: 'EEXIST' })
 })
 
 t.test('delete audio removes old rows and files', async (t) => {

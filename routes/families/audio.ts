@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { insertAudio } from '../../src/storage/audio.js'
+import { audioFilesOf, type DurableAppend } from '../../src/storage/audio-files.js'
 import { checkPcm, decodeHexAudio } from '../../src/webhook/pcm.js'
 
 const DEFAULT_SAMPLE_RATE = 16000
@@ -15,7 +16,11 @@ const audioFamily: FastifyPluginAsync = async function (app) {
     checkPcm(pcm, Buffer.isBuffer(raw) ? 'The audio body' : 'body/audio')
 
     const sampleRate = event.sample_rate ?? DEFAULT_SAMPLE_RATE
-    return { write: (db) => insertAudio(db, delivery.uid, pcm, sampleRate, delivery.receivedAt) }
+    // The bytes go to disk on libuv's thread pool first, so the event loop does not wait for the disk.
+    let durable: DurableAppend | undefined
+    const ready = audioFilesOf(app.storage.db).appendDurably(delivery.uid, delivery.receivedAt, pcm)
+      .then((appended) => { durable = appended })
+    return { ready, write: (db) => insertAudio(db, delivery.uid, pcm, sampleRate, delivery.receivedAt, durable) }
   })
 }
 

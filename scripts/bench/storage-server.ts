@@ -17,6 +17,7 @@ const storage = new Storage(process.env.DATA_DIR as string)
 const handlers = new Map<string, EventHandler<never>>()
 const app = createBareApp()
 
+app.decorate('storage', storage)
 app.decorate('addEventHandler', (type: string, handler: EventHandler<never>) => { handlers.set(type, handler) })
 await app.register(families)
 
@@ -34,8 +35,9 @@ app.post('/webhook', (request, reply) => {
     return
   }
 
-  storage.write(recordDelivery(event.type, delivery, result.write))
-    .then((stored) => reply.send({ status: stored.outcome, type: event.type }), (error: Error) => reply.send(error))
+  const work = recordDelivery(event.type, delivery, result.write)
+  const written = result.ready === undefined ? storage.write(work) : result.ready.then(() => storage.write(work))
+  written.then((stored) => reply.send({ status: stored.outcome, type: event.type }), (error: Error) => reply.send(error))
 })
 
 app.addHook('onClose', () => { storage.close() })

@@ -1,6 +1,7 @@
-import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SqliteDatabase } from './database.js'
+import { AppendFile } from './append-file.js'
 
 /** Folder under the data folder that contains the audio files, one per uid and UTC day. */
 export const AUDIO_FOLDER = 'audio'
@@ -8,13 +9,20 @@ export const AUDIO_FOLDER = 'audio'
 const SAFE_UID = /^[A-Za-z0-9_-]{1,128}$/
 const MAX_OPEN_FILES = 64
 
+/** The location of a piece that `appendDurably` wrote and flushed. */
+export interface DurableAppend {
+  file: string
+  offset: number
+  handle: AppendFile
+}
 
 /**
  * Append-only PCM files: `audio/<uid>/<yyyy-mm-dd>.pcm` under the data
- * folder. Appends go to the page cache at once. `syncDirty` fdatasyncs every
- * file appended to since its last call. Storage calls it before each commit,
- * so a committed row never points at bytes that are not on disk.
- * Bytes appended by work that rolls back stay in the file, unreferenced.
+ * folder. A delivery's bytes are written and flushed on libuv's thread pool
+ * with `appendDurably` before its row is written, so a committed row never
+ * points at bytes that are not on disk. `append` writes on the event loop
+ * instead, and then Storage calls `syncDirty` before the commit.
+ * Bytes whose row is never committed stay in the file, unreferenced.
  *
  * A delete retires the files it empties inside its transaction and removes
  * them after the commit. Appends in between go to a new file of the day,
@@ -22,8 +30,7 @@ const MAX_OPEN_FILES = 64
  */
 export class AudioFiles {
   readonly folder: string
-  #open = new Map<string, number>()
-  #dirty = new Set<number>()
+  #open = new Map<string, AppendFile>()
   // NOTE: kept in memory only. If the process dies between a delete's commit and the removal, the
   // retired file stays on disk unreferenced, and after a restart new pieces of its day are appended to it.
   #retired = new Set<string>()
@@ -32,24 +39,22 @@ export class AudioFiles {
     this.folder = join(dataDir, AUDIO_FOLDER)
   }
 
-  /** Appends `pcm` to the file of `uid` for the UTC day of `receivedAt`, and returns the relative path of the file and the offset of the piece. */
+  /** Appends `pcm` to the file of `uid` for the UTC day of `receivedAt` on the event loop, and returns the relative path of the file and the offset of the piece. */
   append (uid: string, receivedAt: string, pcm: Buffer): { file: string, offset: number } {
-    if (!SAFE_UID.test(uid)) throw new RangeError(`uid ${JSON.stringify(uid)} cannot name an audio folder`)
-    const file = this.#fileOfDay(uid, receivedAt.slice(0, 10))
-    const fd = this.#openForAppend(file)
-    // The size is read each time, so bytes of a failed partial write are never counted in a later offset.
-    const offset = fstatSync(fd).size
-
-    let written = 0
-    while (written < pcm.length) written += writeSync(fd, pcm, written, pcm.length - written)
-    this.#dirty.add(fd)
-    return { file, offset }
+    const file = this.#fileOf(uid, receivedAt)
+    return { file, offset: this.#openForAppend(file).appendSync(pcm) }
   }
 
-  /** Flushes every file appended to since the last call to the disk. */
+  /** Appends `pcm` like `append`, but writes and flushes it on libuv's thread pool. */
+  async appendDurably (uid: string, receivedAt: string, pcm: Buffer): Promise<DurableAppend> {
+    const file = this.#fileOf(uid, receivedAt)
+    const handle = this.#openForAppend(file)
+    return { file, offset: await handle.appendDurably(pcm), handle }
+  }
+
+  /** Flushes the bytes of every `append` since the last call to the disk. */
   syncDirty (): void {
-    for (const fd of this.#dirty) fdatasyncSync(fd)
-    this.#dirty.clear()
+    for (const handle of this.#open.values()) handle.syncDirty()
   }
 
   read (file: string, offset: number, length: number): Buffer {
@@ -111,8 +116,12 @@ export class AudioFiles {
   }
 
   close (): void {
-    this.syncDirty()
     for (const file of [...this.#open.keys()]) this.#close(file)
+  }
+
+  #fileOf (uid: string, receivedAt: string): string {
+    if (!SAFE_UID.test(uid)) throw new RangeError(`uid ${JSON.stringify(uid)} cannot name an audio folder`)
+    return this.#fileOfDay(uid, receivedAt.slice(0, 10))
   }
 
   #fileOfDay (uid: string, day: string): string {
@@ -121,28 +130,31 @@ export class AudioFiles {
     return file
   }
 
-  #openForAppend (file: string): number {
+  #openForAppend (file: string): AppendFile {
     const cached = this.#open.get(file)
     if (cached !== undefined) return cached
 
-    if (this.#open.size >= MAX_OPEN_FILES) this.#close(this.#open.keys().next().value as string)
+    if (this.#open.size >= MAX_OPEN_FILES) this.#closeOneIdle()
     const path = join(this.folder, file)
     ensureFolder(dirname(path))
-    const fd = openSync(path, 'a', 0o600)
-    this.#open.set(file, fd)
+    const handle = new AppendFile(path)
+    this.#open.set(file, handle)
     // A new file's directory entry must reach the disk too, or a crash could lose the whole file.
-    if (fstatSync(fd).size === 0) syncFolder(dirname(path))
-    return fd
+    if (handle.openedSize === 0) syncFolder(dirname(path))
+    return handle
+  }
+
+  /** Closes the file opened first among those with no append in flight. */
+  #closeOneIdle (): void {
+    for (const [file, handle] of this.#open) {
+      if (handle.busy) continue
+      this.#close(file)
+      return
+    }
   }
 
   #close (file: string): void {
-    const fd = this.#open.get(file)
-    if (fd === undefined) return
-    if (this.#dirty.has(fd)) {
-      fdatasyncSync(fd)
-      this.#dirty.delete(fd)
-    }
-    closeSync(fd)
+    this.#open.get(file)?.close()
     this.#open.delete(file)
   }
 }

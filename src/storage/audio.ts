@@ -2,7 +2,7 @@ import type { SqliteDatabase } from './database.js'
 import type { Storage, WriteWork } from './storage.js'
 import type { StoredResult } from '../webhook/handlers.js'
 import { statement } from './statements.js'
-import { audioFilesOf } from './audio-files.js'
+import { audioFilesOf, type DurableAppend } from './audio-files.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -15,13 +15,15 @@ export interface AudioPiece {
 }
 
 /**
- * Appends one piece of 16-bit mono PCM to the uid's file of the day and
- * indexes it in `audio_chunks`. Pieces keep their order of arrival through
- * `seq`. Call it inside `Storage.write`, which flushes the file to disk
- * before the row commits.
+ * Indexes one piece of 16-bit mono PCM in `audio_chunks`, and appends it to
+ * the uid's file of the day unless `durable` gives its location on disk.
+ * Pieces keep their order of arrival through `seq`. Call it inside
+ * `Storage.write`, which flushes a file appended to here before the row
+ * commits.
  */
-export function insertAudio (db: SqliteDatabase, uid: string, pcm: Buffer, sampleRate: number, receivedAt: string): StoredResult {
-  const { file, offset } = audioFilesOf(db).append(uid, receivedAt, pcm)
+export function insertAudio (db: SqliteDatabase, uid: string, pcm: Buffer, sampleRate: number, receivedAt: string, durable?: DurableAppend): StoredResult {
+  // A closed handle may belong to a file that a delete has removed since, so the piece is appended again.
+  const { file, offset } = durable !== undefined && !durable.handle.closed ? durable : audioFilesOf(db).append(uid, receivedAt, pcm)
   const info = statement(db, `INSERT INTO audio_chunks (uid, received_at, sample_rate, byte_length, pcm, file, file_offset)
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
     .run(uid, receivedAt, sampleRate, pcm.length, EMPTY, file, offset)

@@ -19,11 +19,12 @@ export interface StoredResult {
 
 /**
  * The result of a family's handler: either a reply sent without storing
- * anything, or work to run inside the delivery's write transaction.
- * A family throws a 4xx error before returning when the event is invalid.
+ * anything, or work to run inside the delivery's write transaction, queued
+ * once `ready` (if any) resolves. A family throws a 4xx error before
+ * returning when the event is invalid.
  */
 export type HandlerResult =
   | { reply: Record<string, unknown> }
-  | { write: WriteWork<StoredResult> }
+  | { write: WriteWork<StoredResult>, ready?: Promise<void> }
 
 export type EventHandler<E> = (event: E, delivery: Delivery) => HandlerResult
