@@ -82,6 +82,20 @@ t.test('pieces keep arrival order', async (t) => {
   t.same(storedPcm(app).map((piece) => piece[0]), [0, 1, 2])
 })
 
+t.test('concurrent pieces keep arrival order', async (t) => {
+  const app = await build(t)
+  // The first piece is the largest, so writing it to disk takes longest.
+  const sizes = [4 * 1024 * 1024, 2, 2, 2]
+
+  for (const uid of ['user_1', 'user_2', 'user_3', 'user_4', 'user_5', 'user_6', 'user_7', 'user_8']) {
+    const responses = await Promise.all(sizes.map((size, index) =>
+      app.inject({ method: 'POST', url: webhookUrl(uid, '&sample_rate=16000'), headers: OCTET, payload: pcm(size, index) })))
+
+    t.same(responses.map((response) => response.statusCode), [200, 200, 200, 200])
+    t.same(rows(app, `SELECT byte_length FROM audio_chunks WHERE uid = '${uid}' ORDER BY seq`).map((row) => row.byte_length), sizes, uid)
+  }
+})
+
 t.test('audio event header with JSON', async (t) => {
   const app = await build(t)
 

@@ -213,7 +213,7 @@ t.test('durable appends get their own ranges', async (t) => {
   const pieces = [1, 2, 3, 4, 5].map((byte) => pcm(byte, 100 * byte))
 
   const appended = await Promise.all(pieces.map((piece) => files.appendDurably('u1', '2026-12-01T10:00:00.000Z', piece)))
-  await storage.write((db) => appended.map((durable, index) => insertAudio(db, 'u1', pieces[index], 16000, '2026-12-01T10:00:00.000Z', durable)))
+  await storage.write((db) => appended.map((durable, index) => insertAudio(db, 'u1', pieces[index], 16000, '2026-12-01T10:00:00.000Z', { seq: index + 1, durable })))
 
   t.same(appended.map((durable) => durable.offset), [0, 100, 300, 600, 1000])
   t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), pieces)
@@ -225,7 +225,7 @@ t.test('durable append to a removed file is redone', async (t) => {
   const durable = await audioFilesOf(storage.db).appendDurably('u1', '2026-12-01T11:00:00.000Z', pcm(2))
 
   await deleteAudio(storage, 'u1', '2026-12-01T10:30:00.000Z')
-  await storage.write((db) => insertAudio(db, 'u1', pcm(2), 16000, '2026-12-01T11:00:00.000Z', durable))
+  await storage.write((db) => insertAudio(db, 'u1', pcm(2), 16000, '2026-12-01T11:00:00.000Z', { seq: 10, durable }))
 
   t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(2)])
 })
@@ -237,7 +237,7 @@ t.test('retiring a file during a durable append', async (t) => {
   const pending = files.appendDurably('u1', '2026-12-01T10:00:00.000Z', pcm(3))
   files.retire('u1/2026-12-01.pcm')
   const durable = await pending
-  await storage.write((db) => insertAudio(db, 'u1', pcm(3), 16000, '2026-12-01T10:00:00.000Z', durable))
+  await storage.write((db) => insertAudio(db, 'u1', pcm(3), 16000, '2026-12-01T10:00:00.000Z', { seq: 1, durable }))
 
   t.equal(durable.handle.closed, true)
   t.doesNotThrow(() => durable.handle.close(), 'a second close leaves the descriptor alone')
@@ -252,7 +252,7 @@ t.test('durable appends to many files at once', async (t) => {
   const uids = Array.from({ length: 80 }, (_, index) => `u${index}`)
 
   const appended = await Promise.all(uids.map((uid, index) => files.appendDurably(uid, '2026-12-01T10:00:00.000Z', pcm(index % 256))))
-  await storage.write((db) => appended.map((durable, index) => insertAudio(db, uids[index], pcm(index % 256), 16000, '2026-12-01T10:00:00.000Z', durable)))
+  await storage.write((db) => appended.map((durable, index) => insertAudio(db, uids[index], pcm(index % 256), 16000, '2026-12-01T10:00:00.000Z', { seq: index + 1, durable })))
 
   const firstBytes = uids.map((uid) => readAudioPieces(storage.db, uid, '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z')[0].pcm[0])
   t.same(firstBytes, uids.map((_, index) => index % 256))

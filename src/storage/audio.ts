@@ -14,19 +14,39 @@ export interface AudioPiece {
   pcm: Buffer
 }
 
+/** The parts of a piece settled before its row is written: its reserved `seq` and its bytes on disk. */
+export interface PlacedAudio {
+  seq: number
+  durable?: DurableAppend
+}
+
+const nextSeqs = new WeakMap<SqliteDatabase, number>()
+
+/**
+ * Reserves the `seq` of a piece that arrives now. Pieces are written to
+ * disk in any order, so their rows take the order of arrival from here.
+ */
+export function reserveAudioSeq (db: SqliteDatabase): number {
+  const afterRows = statement(db, 'SELECT coalesce(max(seq), 0) + 1 FROM audio_chunks').pluck().get() as number
+  const seq = Math.max(afterRows, nextSeqs.get(db) ?? 0)
+  nextSeqs.set(db, seq + 1)
+  return seq
+}
+
 /**
  * Indexes one piece of 16-bit mono PCM in `audio_chunks`, and appends it to
- * the uid's file of the day unless `durable` gives its location on disk.
- * Pieces keep their order of arrival through `seq`. Call it inside
+ * the uid's file of the day unless `placed.durable` gives its location on
+ * disk. Pieces keep their order of arrival through `seq`. Call it inside
  * `Storage.write`, which flushes a file appended to here before the row
  * commits.
  */
-export function insertAudio (db: SqliteDatabase, uid: string, pcm: Buffer, sampleRate: number, receivedAt: string, durable?: DurableAppend): StoredResult {
+export function insertAudio (db: SqliteDatabase, uid: string, pcm: Buffer, sampleRate: number, receivedAt: string, placed?: PlacedAudio): StoredResult {
+  const durable = placed?.durable
   // A closed handle may belong to a file that a delete has removed since, so the piece is appended again.
   const { file, offset } = durable !== undefined && !durable.handle.closed ? durable : audioFilesOf(db).append(uid, receivedAt, pcm)
-  const info = statement(db, `INSERT INTO audio_chunks (uid, received_at, sample_rate, byte_length, pcm, file, file_offset)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .run(uid, receivedAt, sampleRate, pcm.length, EMPTY, file, offset)
+  const info = statement(db, `INSERT INTO audio_chunks (seq, uid, received_at, sample_rate, byte_length, pcm, file, file_offset)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(placed?.seq ?? null, uid, receivedAt, sampleRate, pcm.length, EMPTY, file, offset)
   return { outcome: 'stored', id: String(info.lastInsertRowid) }
 }
 
