@@ -3,7 +3,6 @@ import { connect } from 'node:net'
 import { once } from 'node:events'
 import { build, testEnv, webhookUrl, SECRET } from './helpers/build.js'
 import { rows } from './helpers/fixtures.js'
-import { FailureCounter } from '../src/failure-counter.js'
 
 const PING = { type: 'ping' }
 
@@ -200,40 +199,4 @@ t.test('request id is echoed', async (t) => {
 
   t.equal(given.headers['x-request-id'], 'omi-req.42:a')
   t.match(invalid.headers['x-request-id'], /^[0-9a-f-]{36}$/)
-})
-
-t.test('failure counter blocks at limit', async (t) => {
-  let now = 1_000
-  const counter = new FailureCounter(2, 60_000, 10, () => now)
-
-  counter.record('a')
-  const afterOne = counter.blockedFor('a')
-  counter.record('a')
-  const afterTwo = counter.blockedFor('a')
-  now += 60_000
-  const afterWindow = counter.blockedFor('a')
-  counter.record('a')
-  const newWindow = counter.blockedFor('a')
-
-  t.equal(afterOne, 0)
-  t.equal(afterTwo, 60_000)
-  t.equal(afterWindow, 0)
-  t.equal(newWindow, 0)
-  t.equal(counter.blockedFor('unknown'), 0)
-})
-
-t.test('failure counter stays bounded', async (t) => {
-  let now = 0
-  const counter = new FailureCounter(1, 100, 2, () => now)
-  counter.record('expired')
-  now = 200
-  counter.record('live-1')
-
-  counter.record('live-2')
-  counter.record('live-3')
-
-  t.equal(counter.blockedFor('expired'), 0, 'expired window pruned')
-  t.equal(counter.blockedFor('live-1'), 0, 'oldest live window dropped when full')
-  t.equal(counter.blockedFor('live-2'), 100)
-  t.equal(counter.blockedFor('live-3'), 100)
 })

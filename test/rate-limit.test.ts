@@ -10,10 +10,19 @@ t.test('failure counter blocks at the limit', async (t) => {
   counter.record('a')
   const afterOne = counter.blockedFor('a')
   counter.record('a')
+  const afterTwo = counter.blockedFor('a')
   now += 15_000
+  const later = counter.blockedFor('a')
+  now += 45_000
+  const afterWindow = counter.blockedFor('a')
+  counter.record('a')
+  const newWindow = counter.blockedFor('a')
 
   t.equal(afterOne, 0)
-  t.equal(counter.blockedFor('a'), 45_000)
+  t.equal(afterTwo, 60_000)
+  t.equal(later, 45_000)
+  t.equal(afterWindow, 0)
+  t.equal(newWindow, 0, 'one failure in a new window is under the limit')
   t.equal(counter.blockedFor('b'), 0)
 })
 
@@ -53,6 +62,22 @@ t.test('failure counter drops oldest live keys', async (t) => {
   t.equal(counter.blockedFor('first'), 0)
   t.equal(counter.blockedFor('second'), 60_000)
   t.equal(counter.blockedFor('third'), 60_000)
+})
+
+t.test('failure counter prunes before dropping', async (t) => {
+  let now = 0
+  const counter = new FailureCounter(1, 100, 2, () => now)
+  counter.record('expired')
+  now = 200
+  counter.record('live-1')
+
+  counter.record('live-2')
+  counter.record('live-3')
+
+  t.equal(counter.blockedFor('expired'), 0, 'expired window pruned')
+  t.equal(counter.blockedFor('live-1'), 0, 'oldest live window dropped when full')
+  t.equal(counter.blockedFor('live-2'), 100)
+  t.equal(counter.blockedFor('live-3'), 100)
 })
 
 t.test('auth failures get 429 over HTTP', async (t) => {
