@@ -73,4 +73,6 @@ t.test('rowid upgrade keeps rows, keys and search', async (t) => {
   const db = new Database(join(env.DATA_DIR as string, DATABASE_FILE), { readonly: true })
   t.teardown(() => db.close())
   t.equal(db.pragma('user_version', { simple: true }), migrations.length)
+  t.equal(db.prepare(`SELECT count(*) FROM conversation_search WHERE conversation_search MATCH 'rakes OR tool'`).pluck().get(), 0,
+    'no search entry is left behind')
 })

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Storage } from '../src/storage/storage.js'
 import { deleteAudio, eraseAudio, insertAudio, readAudioPieces } from '../src/storage/audio.js'
@@ -245,17 +245,46 @@ t.test('retiring a file during a durable append', async (t) => {
   t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(3)])
 })
 
+/** Counts the audio files this process has open. */
+function openAudioFiles (): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).endsWith('.pcm')
+    } catch {
+      return false
+    }
+  }).length
+}
+
 t.test('durable appends to many files at once', async (t) => {
   const storage = open(t)
   const files = audioFilesOf(storage.db)
-  // More files than stay open, so files are closed while appends to others are in flight.
+  // More files than stay open, so files are closed once their appends are done.
   const uids = Array.from({ length: 80 }, (_, index) => `u${index}`)
 
   const appended = await Promise.all(uids.map((uid, index) => files.appendDurably(uid, '2026-12-01T10:00:00.000Z', pcm(index % 256))))
+  const openAfterBurst = openAudioFiles()
   await storage.write((db) => appended.map((durable, index) => insertAudio(db, uids[index], pcm(index % 256), 16000, '2026-12-01T10:00:00.000Z', { seq: index + 1, durable })))
 
+  t.equal(openAfterBurst, 64, 'files beyond the limit are closed')
   const firstBytes = uids.map((uid) => readAudioPieces(storage.db, uid, '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z')[0].pcm[0])
   t.same(firstBytes, uids.map((_, index) => index % 256))
+  const fileSizes = uids.map((uid) => statSync(join(storage.db.name, '..', AUDIO_FOLDER, uid, '2026-12-01.pcm')).size)
+  t.same(fileSizes, uids.map(() => 320), 'a file closed for the limit is not appended to again')
+})
+
+t.test('closed file after a retirement is appended again', async (t) => {
+  const storage = open(t)
+  const files = audioFilesOf(storage.db)
+  const first = await files.appendDurably('u0', '2026-12-01T10:00:00.000Z', pcm(1))
+  await Promise.all(Array.from({ length: 64 }, (_, index) => files.appendDurably(`u${index + 1}`, '2026-12-01T10:00:00.000Z', pcm(2))))
+
+  files.retire('u1/2026-12-01.pcm')
+  await storage.write((db) => insertAudio(db, 'u0', pcm(1), 16000, '2026-12-01T10:00:00.000Z', { seq: 1, durable: first }))
+
+  t.equal(first.handle.closed, true)
+  t.equal(statSync(join(storage.db.name, '..', AUDIO_FOLDER, 'u0', '2026-12-01.pcm')).size, 640, 'the piece was written a second time')
+  t.same(readAudioPieces(storage.db, 'u0', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(1)])
 })
 
 t.test('durable append reports a blocked folder', async (t) => {

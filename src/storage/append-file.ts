@@ -17,14 +17,18 @@ export class AppendFile {
   #end: number
   #dirty = false
   #closed = false
+  #failure?: unknown
   #inFlight = 0
   #running?: Promise<void>
   #waiting?: Promise<void>
+  #onIdle: () => void
 
-  constructor (path: string) {
+  /** `onIdle` runs whenever the last append in flight is done. */
+  constructor (path: string, onIdle: () => void) {
     this.fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600)
     this.openedSize = fstatSync(this.fd).size
     this.#end = this.openedSize
+    this.#onIdle = onIdle
   }
 
   /** Whether an append on the thread pool is in flight. */
@@ -37,8 +41,18 @@ export class AppendFile {
     return this.#closed
   }
 
+  /**
+   * Whether an fdatasync of the file failed. Linux may then drop the pages
+   * it could not write and report success to the next sync, so no later
+   * append to this file can be trusted and each one throws.
+   */
+  get failed (): boolean {
+    return this.#failure !== undefined
+  }
+
   /** Writes `pcm` on the event loop, to the page cache only, and returns its offset. `syncDirty` flushes it. */
   appendSync (pcm: Buffer): number {
+    this.#throwIfFailed()
     const offset = this.#reserve(pcm.length)
     let written = 0
     while (written < pcm.length) written += writeSync(this.fd, pcm, written, pcm.length - written, offset + written)
@@ -48,6 +62,7 @@ export class AppendFile {
 
   /** Writes `pcm` and flushes it to the disk on libuv's thread pool, and resolves to its offset. */
   async appendDurably (pcm: Buffer): Promise<number> {
+    this.#throwIfFailed()
     const offset = this.#reserve(pcm.length)
     this.#inFlight++
     try {
@@ -60,23 +75,38 @@ export class AppendFile {
       return offset
     } finally {
       this.#inFlight--
-      if (this.#inFlight === 0 && this.#closed) closeSync(this.fd)
+      if (this.#inFlight === 0) this.#becomeIdle()
     }
   }
 
   /** Flushes the bytes of `appendSync` calls to the disk. */
   syncDirty (): void {
     if (!this.#dirty) return
-    fdatasyncSync(this.fd)
+    this.#throwIfFailed()
+    try {
+      fdatasyncSync(this.fd)
+    } catch (error) {
+      this.#failure = error
+      throw error
+    }
     this.#dirty = false
   }
 
   /** Flushes and closes the file, at once or when the last append in flight is done. */
   close (): void {
     if (this.#closed) return
-    this.syncDirty()
+    if (!this.failed) this.syncDirty()
     this.#closed = true
     if (this.#inFlight === 0) closeSync(this.fd)
+  }
+
+  #becomeIdle (): void {
+    if (this.#closed) closeSync(this.fd)
+    else this.#onIdle()
+  }
+
+  #throwIfFailed (): void {
+    if (this.#failure !== undefined) throw this.#failure
   }
 
   #reserve (length: number): number {
@@ -94,10 +124,16 @@ export class AppendFile {
     if (this.#waiting !== undefined) return this.#waiting
 
     // The next sync starts after the one running, whether that one succeeds or fails.
-    const next: Promise<void> = Promise.allSettled([this.#running]).then(() => {
+    const next: Promise<void> = Promise.allSettled([this.#running]).then(async () => {
       this.#waiting = undefined
       this.#running = next
-      return fdatasyncOnPool(this.fd)
+      this.#throwIfFailed()
+      try {
+        await fdatasyncOnPool(this.fd)
+      } catch (error) {
+        this.#failure = error
+        throw error
+      }
     }).finally(() => {
       if (this.#running === next) this.#running = undefined
     })

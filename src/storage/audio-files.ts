@@ -14,6 +14,8 @@ export interface DurableAppend {
   file: string
   offset: number
   handle: AppendFile
+  /** The number of files retired when the append started. */
+  retirements: number
 }
 
 /**
@@ -34,6 +36,8 @@ export class AudioFiles {
   // NOTE: kept in memory only. If the process dies between a delete's commit and the removal, the
   // retired file stays on disk unreferenced, and after a restart new pieces of its day are appended to it.
   #retired = new Set<string>()
+  #retiredHandles = new WeakSet<AppendFile>()
+  #retirements = 0
 
   constructor (dataDir: string) {
     this.folder = join(dataDir, AUDIO_FOLDER)
@@ -41,15 +45,27 @@ export class AudioFiles {
 
   /** Appends `pcm` to the file of `uid` for the UTC day of `receivedAt` on the event loop, and returns the relative path of the file and the offset of the piece. */
   append (uid: string, receivedAt: string, pcm: Buffer): { file: string, offset: number } {
-    const file = this.#fileOf(uid, receivedAt)
-    return { file, offset: this.#openForAppend(file).appendSync(pcm) }
+    const { file, handle } = this.#handleFor(uid, receivedAt)
+    return { file, offset: handle.appendSync(pcm) }
   }
 
   /** Appends `pcm` like `append`, but writes and flushes it on libuv's thread pool. */
   async appendDurably (uid: string, receivedAt: string, pcm: Buffer): Promise<DurableAppend> {
-    const file = this.#fileOf(uid, receivedAt)
-    const handle = this.#openForAppend(file)
-    return { file, offset: await handle.appendDurably(pcm), handle }
+    const { file, handle } = this.#handleFor(uid, receivedAt)
+    const retirements = this.#retirements
+    return { file, offset: await handle.appendDurably(pcm), handle, retirements }
+  }
+
+  /**
+   * Tells whether the file of `durable` can still be referenced. It cannot
+   * once it was retired, since a delete may have removed it. A file closed
+   * to stay under the open files limit counts as retired if any file was
+   * retired since the append.
+   */
+  isCurrent (durable: DurableAppend): boolean {
+    const { handle } = durable
+    if (this.#retiredHandles.has(handle)) return false
+    return !handle.closed || durable.retirements === this.#retirements
   }
 
   /** Flushes the bytes of every `append` since the last call to the disk. */
@@ -75,6 +91,9 @@ export class AudioFiles {
 
   /** Closes `file` and sends later appends of its day to another file, until `remove` has deleted it. */
   retire (file: string): void {
+    const handle = this.#open.get(file)
+    if (handle !== undefined) this.#retiredHandles.add(handle)
+    this.#retirements++
     this.#close(file)
     this.#retired.add(file)
   }
@@ -119,9 +138,16 @@ export class AudioFiles {
     for (const file of [...this.#open.keys()]) this.#close(file)
   }
 
-  #fileOf (uid: string, receivedAt: string): string {
+  #handleFor (uid: string, receivedAt: string): { file: string, handle: AppendFile } {
     if (!SAFE_UID.test(uid)) throw new RangeError(`uid ${JSON.stringify(uid)} cannot name an audio folder`)
-    return this.#fileOfDay(uid, receivedAt.slice(0, 10))
+    const day = receivedAt.slice(0, 10)
+    let file = this.#fileOfDay(uid, day)
+    // Bytes of a file whose sync failed may be lost without an error, so later pieces go to a new file.
+    if (this.#open.get(file)?.failed === true) {
+      this.retire(file)
+      file = this.#fileOfDay(uid, day)
+    }
+    return { file, handle: this.#openForAppend(file) }
   }
 
   #fileOfDay (uid: string, day: string): string {
@@ -134,22 +160,25 @@ export class AudioFiles {
     const cached = this.#open.get(file)
     if (cached !== undefined) return cached
 
-    if (this.#open.size >= MAX_OPEN_FILES) this.#closeOneIdle()
+    this.#closeIdleAbove(MAX_OPEN_FILES - 1)
     const path = join(this.folder, file)
     ensureFolder(dirname(path))
-    const handle = new AppendFile(path)
+    const handle = new AppendFile(path, () => { this.#closeIdleAbove(MAX_OPEN_FILES) })
     this.#open.set(file, handle)
     // A new file's directory entry must reach the disk too, or a crash could lose the whole file.
     if (handle.openedSize === 0) syncFolder(dirname(path))
     return handle
   }
 
-  /** Closes the file opened first among those with no append in flight. */
-  #closeOneIdle (): void {
+  /**
+   * Closes idle files, oldest first, until at most `limit` are open. A file
+   * with an append in flight is skipped, and this runs again when its last
+   * append is done.
+   */
+  #closeIdleAbove (limit: number): void {
     for (const [file, handle] of this.#open) {
-      if (handle.busy) continue
-      this.#close(file)
-      return
+      if (this.#open.size <= limit) return
+      if (!handle.busy) this.#close(file)
     }
   }
 

@@ -23,8 +23,9 @@ export interface PlacedAudio {
 const nextSeqs = new WeakMap<SqliteDatabase, number>()
 
 /**
- * Reserves the `seq` of a piece that arrives now. Pieces are written to
- * disk in any order, so their rows take the order of arrival from here.
+ * Reserves the `seq` of a piece that arrives now. Pieces reach the disk in
+ * any order, and readers sort by `received_at` and then `seq`, so pieces
+ * received in the same millisecond keep their order of arrival.
  */
 export function reserveAudioSeq (db: SqliteDatabase): number {
   const afterRows = statement(db, 'SELECT coalesce(max(seq), 0) + 1 FROM audio_chunks').pluck().get() as number
@@ -34,19 +35,20 @@ export function reserveAudioSeq (db: SqliteDatabase): number {
 }
 
 /**
- * Indexes one piece of 16-bit mono PCM in `audio_chunks`, and appends it to
- * the uid's file of the day unless `placed.durable` gives its location on
- * disk. Pieces keep their order of arrival through `seq`. Call it inside
+ * Indexes one piece of 16-bit mono PCM in `audio_chunks` under `placed.seq`
+ * or a new seq. It appends the piece to the uid's file of the day first,
+ * unless `placed.durable` gives its location on disk. Call it inside
  * `Storage.write`, which flushes a file appended to here before the row
  * commits.
  */
 export function insertAudio (db: SqliteDatabase, uid: string, pcm: Buffer, sampleRate: number, receivedAt: string, placed?: PlacedAudio): StoredResult {
+  const files = audioFilesOf(db)
   const durable = placed?.durable
-  // A closed handle may belong to a file that a delete has removed since, so the piece is appended again.
-  const { file, offset } = durable !== undefined && !durable.handle.closed ? durable : audioFilesOf(db).append(uid, receivedAt, pcm)
+  // A delete may have removed the file since the bytes were written, and then the piece is appended again.
+  const { file, offset } = durable !== undefined && files.isCurrent(durable) ? durable : files.append(uid, receivedAt, pcm)
   const info = statement(db, `INSERT INTO audio_chunks (seq, uid, received_at, sample_rate, byte_length, pcm, file, file_offset)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(placed?.seq ?? null, uid, receivedAt, sampleRate, pcm.length, EMPTY, file, offset)
+    .run(placed?.seq ?? reserveAudioSeq(db), uid, receivedAt, sampleRate, pcm.length, EMPTY, file, offset)
   return { outcome: 'stored', id: String(info.lastInsertRowid) }
 }
 
@@ -68,7 +70,7 @@ interface AudioRow {
  */
 export function readAudioPieces (db: SqliteDatabase, uid: string, from: string, to: string): AudioPiece[] {
   const rows = statement(db, `SELECT seq, uid, received_at, sample_rate, byte_length, pcm, file, file_offset FROM audio_chunks
-    WHERE uid = ? AND received_at >= ? AND received_at < ? ORDER BY seq`).all(uid, from, to) as AudioRow[]
+    WHERE uid = ? AND received_at >= ? AND received_at < ? ORDER BY received_at, seq`).all(uid, from, to) as AudioRow[]
   const files = audioFilesOf(db)
 
   return rows.map((row) => ({

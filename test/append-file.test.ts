@@ -1,0 +1,72 @@
+import t from 'tap'
+import fs from 'node:fs'
+import { join } from 'node:path'
+import { syncBuiltinESMExports } from 'node:module'
+
+// Disk errors cannot be caused on a healthy disk, so the next fdatasync can be made to fail with EIO.
+let failures = 0
+const realFdatasync = fs.fdatasync
+const realFdatasyncSync = fs.fdatasyncSync
+
+function takeFailure (): NodeJS.ErrnoException | undefined {
+  if (failures === 0) return undefined
+  failures--
+  return Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })
+}
+
+fs.fdatasync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+  const failure = takeFailure()
+  if (failure === undefined) realFdatasync(fd, callback)
+  else setImmediate(() => { callback(failure) })
+}) as typeof fs.fdatasync
+fs.fdatasyncSync = (fd: number) => {
+  const failure = takeFailure()
+  if (failure !== undefined) throw failure
+  realFdatasyncSync(fd)
+}
+syncBuiltinESMExports()
+
+const { AppendFile } = await import('../src/storage/append-file.js')
+const { AudioFiles } = await import('../src/storage/audio-files.js')
+
+const DAY = '2026-12-01T10:00:00.000Z'
+
+t.test('failed sync fails later appends', async (t) => {
+  const file = new AppendFile(join(t.testdir(), 'a.pcm'), () => {})
+  t.teardown(() => { file.close() })
+  failures = 1
+
+  const first = file.appendDurably(Buffer.alloc(100, 1))
+  const second = file.appendDurably(Buffer.alloc(100, 2))
+
+  await t.rejects(first, { code: 'EIO' })
+  await t.rejects(second, { code: 'EIO' }, 'an append sharing the failed sync fails too')
+  await t.rejects(file.appendDurably(Buffer.alloc(100, 3)), { code: 'EIO' }, 'an append after it fails at once')
+  t.throws(() => file.appendSync(Buffer.alloc(100, 4)), { code: 'EIO' })
+  t.equal(file.failed, true)
+})
+
+t.test('failed synchronous sync fails later appends', async (t) => {
+  const file = new AppendFile(join(t.testdir(), 'a.pcm'), () => {})
+  t.teardown(() => { file.close() })
+  file.appendSync(Buffer.alloc(100, 1))
+  failures = 1
+
+  t.throws(() => { file.syncDirty() }, { code: 'EIO' })
+  t.throws(() => file.appendSync(Buffer.alloc(100, 2)), { code: 'EIO' })
+  t.equal(file.failed, true)
+})
+
+t.test('pieces after a failed sync go to a new file', async (t) => {
+  const files = new AudioFiles(t.testdir())
+  t.teardown(() => { files.close() })
+  await files.appendDurably('u1', DAY, Buffer.alloc(100, 1))
+  failures = 1
+
+  await t.rejects(files.appendDurably('u1', DAY, Buffer.alloc(100, 2)), { code: 'EIO' })
+  const next = await files.appendDurably('u1', DAY, Buffer.alloc(100, 2))
+
+  t.equal(next.file, 'u1/2026-12-01.1.pcm')
+  t.equal(next.offset, 0)
+  t.same(files.read(next.file, next.offset, 100), Buffer.alloc(100, 2))
+})
