@@ -25,11 +25,12 @@ const nextSeqs = new WeakMap<SqliteDatabase, number>()
 /**
  * Reserves the `seq` of a piece that arrives now. Pieces reach the disk in
  * any order, and readers sort by `received_at` and then `seq`, so pieces
- * received in the same millisecond keep their order of arrival.
+ * received in the same millisecond keep their order of arrival. Every row
+ * of `audio_chunks` must take its seq from here, because the table is read
+ * only for the first one.
  */
 export function reserveAudioSeq (db: SqliteDatabase): number {
-  const afterRows = statement(db, 'SELECT coalesce(max(seq), 0) + 1 FROM audio_chunks').pluck().get() as number
-  const seq = Math.max(afterRows, nextSeqs.get(db) ?? 0)
+  const seq = nextSeqs.get(db) ?? statement(db, 'SELECT coalesce(max(seq), 0) + 1 FROM audio_chunks').pluck().get() as number
   nextSeqs.set(db, seq + 1)
   return seq
 }
