@@ -70,3 +70,30 @@ t.test('pieces after a failed sync go to a new file', async (t) => {
   t.equal(next.offset, 0)
   t.same(files.read(next.file, next.offset, 100), Buffer.alloc(100, 2))
 })
+
+t.test('failed batch sync spares later batches', async (t) => {
+  const files = new AudioFiles(t.testdir())
+  t.teardown(() => { files.close() })
+  files.append('u1', DAY, Buffer.alloc(100, 1))
+  failures = 1
+
+  t.throws(() => { files.syncDirty() }, { code: 'EIO' })
+  files.append('u2', DAY, Buffer.alloc(100, 2))
+
+  t.doesNotThrow(() => { files.syncDirty() }, 'a file of another uid still syncs')
+  t.equal(files.append('u1', DAY, Buffer.alloc(100, 3)).file, 'u1/2026-12-01.1.pcm')
+})
+
+t.test('failed file closed for the limit stays unused', async (t) => {
+  const files = new AudioFiles(t.testdir())
+  t.teardown(() => { files.close() })
+  await files.appendDurably('u0', DAY, Buffer.alloc(100, 1))
+  failures = 1
+  await t.rejects(files.appendDurably('u0', DAY, Buffer.alloc(100, 2)), { code: 'EIO' })
+
+  // 64 other files close the failed one, which is the oldest.
+  await Promise.all(Array.from({ length: 64 }, (_, index) => files.appendDurably(`u${index + 1}`, DAY, Buffer.alloc(100, 3))))
+  const next = await files.appendDurably('u0', DAY, Buffer.alloc(100, 4))
+
+  t.equal(next.file, 'u0/2026-12-01.1.pcm')
+})

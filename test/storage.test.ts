@@ -3,7 +3,7 @@ import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Storage } from '../src/storage/storage.js'
-import { deleteAudio, eraseAudio, insertAudio, readAudioPieces } from '../src/storage/audio.js'
+import { deleteAudio, eraseAudio, insertAudio, readAudioPieces, reserveAudioSeq } from '../src/storage/audio.js'
 import { AUDIO_FOLDER, audioFilesOf } from '../src/storage/audio-files.js'
 import type { SqliteDatabase } from '../src/storage/database.js'
 
@@ -205,6 +205,25 @@ t.test('missing audio bytes raise an error', async (t) => {
   storage.db.prepare('UPDATE audio_chunks SET byte_length = 10000').run()
 
   t.throws(() => readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z'), /ends before byte 10000/)
+})
+
+t.test('audio reads sort by arrival time', async (t) => {
+  const storage = open(t)
+
+  await storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:01.000Z', { seq: 1 }))
+  await storage.write((db) => insertAudio(db, 'u1', pcm(2), 16000, '2026-12-01T10:00:00.000Z', { seq: 2 }))
+
+  t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm[0]), [2, 1])
+})
+
+t.test('audio insert skips reserved seqs', async (t) => {
+  const storage = open(t)
+  const reserved = reserveAudioSeq(storage.db)
+
+  await storage.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z'))
+  await storage.write((db) => insertAudio(db, 'u1', pcm(2), 16000, '2026-12-01T10:00:01.000Z', { seq: reserved }))
+
+  t.same(storage.db.prepare('SELECT seq FROM audio_chunks ORDER BY received_at').pluck().all(), [reserved + 1, reserved])
 })
 
 t.test('durable appends get their own ranges', async (t) => {

@@ -36,7 +36,6 @@ export class AudioFiles {
   // NOTE: kept in memory only. If the process dies between a delete's commit and the removal, the
   // retired file stays on disk unreferenced, and after a restart new pieces of its day are appended to it.
   #retired = new Set<string>()
-  #retiredHandles = new WeakSet<AppendFile>()
   #retirements = 0
 
   constructor (dataDir: string) {
@@ -58,19 +57,22 @@ export class AudioFiles {
 
   /**
    * Tells whether the file of `durable` can still be referenced. It cannot
-   * once it was retired, since a delete may have removed it. A file closed
-   * to stay under the open files limit counts as retired if any file was
-   * retired since the append.
+   * once it was retired, since a delete may have removed it. A closed file
+   * counts as retired if any file was retired since the append.
    */
   isCurrent (durable: DurableAppend): boolean {
-    const { handle } = durable
-    if (this.#retiredHandles.has(handle)) return false
-    return !handle.closed || durable.retirements === this.#retirements
+    return !durable.handle.closed || durable.retirements === this.#retirements
   }
 
-  /** Flushes the bytes of every `append` since the last call to the disk. */
+  /**
+   * Flushes the bytes of every `append` since the last call to the disk.
+   * A file whose sync failed is skipped: its bytes belong to the batch that
+   * failed with it, and later appends to it throw.
+   */
   syncDirty (): void {
-    for (const handle of this.#open.values()) handle.syncDirty()
+    for (const handle of this.#open.values()) {
+      if (!handle.failed) handle.syncDirty()
+    }
   }
 
   read (file: string, offset: number, length: number): Buffer {
@@ -91,8 +93,6 @@ export class AudioFiles {
 
   /** Closes `file` and sends later appends of its day to another file, until `remove` has deleted it. */
   retire (file: string): void {
-    const handle = this.#open.get(file)
-    if (handle !== undefined) this.#retiredHandles.add(handle)
     this.#retirements++
     this.#close(file)
     this.#retired.add(file)
@@ -142,9 +142,8 @@ export class AudioFiles {
     if (!SAFE_UID.test(uid)) throw new RangeError(`uid ${JSON.stringify(uid)} cannot name an audio folder`)
     const day = receivedAt.slice(0, 10)
     let file = this.#fileOfDay(uid, day)
-    // Bytes of a file whose sync failed may be lost without an error, so later pieces go to a new file.
     if (this.#open.get(file)?.failed === true) {
-      this.retire(file)
+      this.#close(file)
       file = this.#fileOfDay(uid, day)
     }
     return { file, handle: this.#openForAppend(file) }
@@ -183,7 +182,11 @@ export class AudioFiles {
   }
 
   #close (file: string): void {
-    this.#open.get(file)?.close()
+    const handle = this.#open.get(file)
+    if (handle === undefined) return
+    // Bytes of a file whose sync failed may be lost without an error, so its name is never appended to again.
+    if (handle.failed) this.#retired.add(file)
+    handle.close()
     this.#open.delete(file)
   }
 }
