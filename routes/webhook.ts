@@ -8,7 +8,7 @@ import { recogniseDelivery, wrappedBodyPath } from '../src/webhook/recognise.js'
 import { verifySignature } from '../src/webhook/signature.js'
 import { webhookValidatorCompiler } from '../src/webhook/validator.js'
 import { parseJsonBody } from '../src/webhook/json-body.js'
-import { recordDelivery, recordRejection } from '../src/storage/deliveries.js'
+import { recordRejection, writeDelivery } from '../src/storage/deliveries.js'
 import { splitList } from '../src/config.js'
 import type { EventHandler } from '../src/webhook/handlers.js'
 import { DeliveryState } from '../src/webhook/delivery-state.js'
@@ -122,9 +122,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async function (app) {
         return
       }
 
-      const work = recordDelivery(event.type, delivery, result.write)
-      const written = result.ready === undefined ? app.storage.write(work) : result.ready.then(() => app.storage.write(work))
-      written.then((stored) => {
+      writeDelivery(app.storage, event.type, delivery, result).then((stored) => {
         delivery.outcome = stored.outcome
         reply.code(200).send({ status: stored.outcome, type: event.type, id: stored.id, count: stored.count })
       }, (error: Error) => (reply as FastifyReply).send(error))

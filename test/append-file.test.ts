@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import fs from 'node:fs'
 import { join } from 'node:path'
 import { syncBuiltinESMExports } from 'node:module'
@@ -31,9 +31,20 @@ const { AudioFiles } = await import('../src/storage/audio-files.js')
 
 const DAY = '2026-12-01T10:00:00.000Z'
 
-t.test('failed sync fails later appends', async (t) => {
+function openAppendFile (t: Test): InstanceType<typeof AppendFile> {
   const file = new AppendFile(join(t.testdir(), 'a.pcm'), () => {})
   t.teardown(() => { file.close() })
+  return file
+}
+
+function openAudioFiles (t: Test): InstanceType<typeof AudioFiles> {
+  const files = new AudioFiles(t.testdir())
+  t.teardown(() => { files.close() })
+  return files
+}
+
+t.test('failed sync fails later appends', async (t) => {
+  const file = openAppendFile(t)
   failures = 1
 
   const first = file.appendDurably(Buffer.alloc(100, 1))
@@ -47,8 +58,7 @@ t.test('failed sync fails later appends', async (t) => {
 })
 
 t.test('failed synchronous sync fails later appends', async (t) => {
-  const file = new AppendFile(join(t.testdir(), 'a.pcm'), () => {})
-  t.teardown(() => { file.close() })
+  const file = openAppendFile(t)
   file.appendSync(Buffer.alloc(100, 1))
   failures = 1
 
@@ -58,8 +68,7 @@ t.test('failed synchronous sync fails later appends', async (t) => {
 })
 
 t.test('pieces after a failed sync go to a new file', async (t) => {
-  const files = new AudioFiles(t.testdir())
-  t.teardown(() => { files.close() })
+  const files = openAudioFiles(t)
   await files.appendDurably('u1', DAY, Buffer.alloc(100, 1))
   failures = 1
 
@@ -72,8 +81,7 @@ t.test('pieces after a failed sync go to a new file', async (t) => {
 })
 
 t.test('failed batch sync spares later batches', async (t) => {
-  const files = new AudioFiles(t.testdir())
-  t.teardown(() => { files.close() })
+  const files = openAudioFiles(t)
   files.append('u1', DAY, Buffer.alloc(100, 1))
   failures = 1
 
@@ -85,8 +93,7 @@ t.test('failed batch sync spares later batches', async (t) => {
 })
 
 t.test('failed file closed for the limit stays unused', async (t) => {
-  const files = new AudioFiles(t.testdir())
-  t.teardown(() => { files.close() })
+  const files = openAudioFiles(t)
   await files.appendDurably('u0', DAY, Buffer.alloc(100, 1))
   failures = 1
   await t.rejects(files.appendDurably('u0', DAY, Buffer.alloc(100, 2)), { code: 'EIO' })

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { insertAudio, reserveAudioSeq, type PlacedAudio } from '../../src/storage/audio.js'
-import { audioFilesOf } from '../../src/storage/audio-files.js'
+import { insertAudio, placeAudio } from '../../src/storage/audio.js'
 import { checkPcm, decodeHexAudio } from '../../src/webhook/pcm.js'
 
 const DEFAULT_SAMPLE_RATE = 16000
@@ -17,9 +16,7 @@ const audioFamily: FastifyPluginAsync = async function (app) {
 
     const sampleRate = event.sample_rate ?? DEFAULT_SAMPLE_RATE
     // The bytes go to disk on libuv's thread pool first, so the event loop does not wait for the disk.
-    const placed: PlacedAudio = { seq: reserveAudioSeq(app.storage.db) }
-    const ready = audioFilesOf(app.storage.db).appendDurably(delivery.uid, delivery.receivedAt, pcm)
-      .then((durable) => { placed.durable = durable })
+    const { placed, ready } = placeAudio(app.storage.db, delivery.uid, delivery.receivedAt, pcm)
     return { ready, write: (db) => insertAudio(db, delivery.uid, pcm, sampleRate, delivery.receivedAt, placed) }
   })
 }

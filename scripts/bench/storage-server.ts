@@ -1,6 +1,6 @@
 import { Storage } from '../../src/storage/storage.js'
 import { recogniseDelivery } from '../../src/webhook/recognise.js'
-import { recordDelivery } from '../../src/storage/deliveries.js'
+import { writeDelivery } from '../../src/storage/deliveries.js'
 import { DeliveryState } from '../../src/webhook/delivery-state.js'
 import type { EventHandler } from '../../src/webhook/handlers.js'
 import families from '../../routes/families/index.js'
@@ -35,9 +35,7 @@ app.post('/webhook', (request, reply) => {
     return
   }
 
-  const work = recordDelivery(event.type, delivery, result.write)
-  const written = result.ready === undefined ? storage.write(work) : result.ready.then(() => storage.write(work))
-  written.then((stored) => reply.send({ status: stored.outcome, type: event.type }), (error: Error) => reply.send(error))
+  writeDelivery(storage, event.type, delivery, result).then((stored) => reply.send({ status: stored.outcome, type: event.type }), (error: Error) => reply.send(error))
 })
 
 app.addHook('onClose', () => { storage.close() })

@@ -36,6 +36,17 @@ export function reserveAudioSeq (db: SqliteDatabase): number {
 }
 
 /**
+ * Reserves the `seq` of a piece that arrives now and writes its bytes to
+ * disk on libuv's thread pool. Once `ready` resolves, pass `placed` to
+ * `insertAudio`.
+ */
+export function placeAudio (db: SqliteDatabase, uid: string, receivedAt: string, pcm: Buffer): { placed: PlacedAudio, ready: Promise<void> } {
+  const placed: PlacedAudio = { seq: reserveAudioSeq(db) }
+  const ready = audioFilesOf(db).appendDurably(uid, receivedAt, pcm).then((durable) => { placed.durable = durable })
+  return { placed, ready }
+}
+
+/**
  * Indexes one piece of 16-bit mono PCM in `audio_chunks` under `placed.seq`
  * or a new seq. It appends the piece to the uid's file of the day first,
  * unless `placed.durable` gives its location on disk. Call it inside

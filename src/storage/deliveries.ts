@@ -1,7 +1,14 @@
 import type { SqliteDatabase } from './database.js'
-import type { Delivery, StoredResult } from '../webhook/handlers.js'
-import type { WriteWork } from './storage.js'
+import type { Delivery, WriteResult, StoredResult } from '../webhook/handlers.js'
+import type { Storage, WriteWork } from './storage.js'
 import { statement } from './statements.js'
+
+/** Queues a family's write with the delivery's record, once the family's `ready` promise (if any) has resolved. */
+export function writeDelivery (storage: Storage, type: string, delivery: Delivery, result: WriteResult): Promise<StoredResult> {
+  const work = recordDelivery(type, delivery, result.write)
+  if (result.ready === undefined) return storage.write(work)
+  return result.ready.then(() => storage.write(work))
+}
 
 /**
  * Runs a family's write for one delivery, unless its idempotency key was

@@ -25,6 +25,12 @@ export interface StoredResult {
  */
 export type HandlerResult =
   | { reply: Record<string, unknown> }
-  | { write: WriteWork<StoredResult>, ready?: Promise<void> }
+  | WriteResult
+
+/** A handler result that stores the delivery. */
+export interface WriteResult {
+  write: WriteWork<StoredResult>
+  ready?: Promise<void>
+}
 
 export type EventHandler<E> = (event: E, delivery: Delivery) => HandlerResult
