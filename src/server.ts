@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs'
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import closeWithGrace from 'close-with-grace'
 import app from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { serverOptions } from './server-options.js'
 import type { ResolvedSecret } from './secret.js'
+import { DataFolderInUseError } from './storage/data-folder-lock.js'
 
 /** Process entry: loads the configuration, listens, and shuts down gracefully on SIGTERM or SIGINT. */
 async function main (): Promise<void> {
   const config = readConfigOrExit()
   const server = Fastify(serverOptions(config))
-  await server.register(app, { env: process.env })
+  await registerOrExit(server)
 
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
     /* c8 ignore next: needs an uncaught error in the running process, which no request can cause. */
@@ -21,6 +22,17 @@ async function main (): Promise<void> {
 
   await server.listen({ port: config.PORT, host: config.HOST })
   announceSecret(server.webhookSecret, config, server.server.address())
+}
+
+/** Loads the app's plugins, and exits with a message instead of a stack trace if another instance has DATA_DIR open. */
+async function registerOrExit (server: FastifyInstance): Promise<void> {
+  try {
+    await server.register(app, { env: process.env })
+  } catch (error) {
+    if (!(error instanceof DataFolderInUseError)) throw error
+    process.stderr.write(`omi-webhook: ${error.message}\n`)
+    process.exit(1)
+  }
 }
 
 function readConfigOrExit (): Config {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build, testEnv, webhookUrl } from './helpers/build.js'
 import { rows, storedPcm } from './helpers/fixtures.js'
@@ -83,4 +83,39 @@ t.test('audio that cannot be written gets 500', async (t) => {
   t.same(rows(app, 'SELECT count(*) AS count FROM audio_chunks'), [{ count: 0 }])
   const failure = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request failed')
   t.equal(failure?.err.code, 'EEXIST', 'the error is logged')
+})
+
+t.test('audio files no piece refers to are deleted at startup', async (t) => {
+  const env = testEnv(t, { LOG_LEVEL: 'info' })
+  const audio = join(env.DATA_DIR as string, 'audio')
+  const first = await build(t, env)
+  await first.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'audio_bytes', audio: '0100' } })
+  await first.close()
+  const [stored] = readdirSync(join(audio, 'user_1'))
+  writeFileSync(join(audio, 'user_1', '2026-01-01.pcm'), Buffer.alloc(320))
+  writeFileSync(join(audio, 'user_1', 'notes.txt'), 'a file the service did not write')
+  mkdirSync(join(audio, 'user_2'))
+  writeFileSync(join(audio, 'user_2', '2026-01-01.1.pcm'), Buffer.alloc(320))
+
+  const lines: string[] = []
+  const second = await build(t, env, { write: (line) => { lines.push(line) } })
+
+  t.same(readdirSync(join(audio, 'user_1')).sort(), [stored, 'notes.txt'].sort())
+  t.notOk(existsSync(join(audio, 'user_2')), 'the emptied uid folder is removed')
+  t.same([...storedPcm(second)[0]], [0x01, 0x00])
+  const entry = lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'deleted audio files that no stored piece refers to')
+  t.equal(entry?.files, 2)
+})
+
+t.test('unreadable audio folder does not stop the start', async (t) => {
+  const env = testEnv(t)
+  writeFileSync(join(env.DATA_DIR as string, 'audio'), 'a file where the audio folder belongs')
+  const lines: string[] = []
+
+  const app = await build(t, env, { write: (line) => { lines.push(line) } })
+
+  const entry = lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'could not look for audio files that no stored piece refers to')
+  t.equal(entry?.err.code, 'ENOTDIR')
+  const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'ping' } })
+  t.equal(response.statusCode, 200)
 })

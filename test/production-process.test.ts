@@ -3,6 +3,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, waitFor } from './helpers/net.js'
+import { runUntilExit, startServer } from './helpers/process.js'
+import { SECRET } from './helpers/build.js'
 
 /** Runs the compiled server until it exits by itself, which it does on configuration errors. */
 function runServer (env: Record<string, string>, cwd = process.cwd()) {
@@ -58,4 +60,29 @@ t.test('generated secret is kept', async (t) => {
   t.match(first, `omi-webhook: generated a secret and saved it in ${join(dataDir, 'webhook-secret')}`)
   t.notMatch(first, secret, 'the secret is not printed when stdout is not a terminal')
   t.match(second, `omi-webhook: using the secret saved in ${join(dataDir, 'webhook-secret')}`)
+})
+
+t.test('second instance on one DATA_DIR exits 1', async (t) => {
+  const dataDir = t.testdir()
+  const env = { DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET }
+  const first = await startServer(t, env, dataDir)
+
+  const second = await runUntilExit(env, dataDir)
+
+  t.equal(second.code, 1)
+  t.equal(second.stderr, `omi-webhook: the data folder ${dataDir} (DATA_DIR) is in use by another omi-webhook instance; ` +
+    'run one instance per data folder\n')
+  first.child.kill('SIGKILL')
+  await new Promise((resolve) => first.child.once('exit', resolve))
+  const third = await startServer(t, env, dataDir)
+  t.equal(await third.stop(), 0, 'a killed instance leaves no lock behind')
+})
+
+t.test('DATA_DIR that is a file stops the start', async (t) => {
+  const dir = t.testdir({ data: 'a file where the data folder belongs' })
+
+  const result = await runUntilExit({ DATA_DIR: join(dir, 'data'), WEBHOOK_SECRET: SECRET }, dir)
+
+  t.equal(result.code, 1)
+  t.match(result.stderr, /EEXIST|ENOTDIR/)
 })

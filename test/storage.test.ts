@@ -1,10 +1,12 @@
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Storage } from '../src/storage/storage.js'
-import { deleteAudio, eraseAudio, insertAudio, readAudioPieces, reserveAudioSeq } from '../src/storage/audio.js'
+import { deleteAudio, eraseAudio, insertAudio, readAudioPieces, removeUnreferencedAudio, reserveAudioSeq } from '../src/storage/audio.js'
 import { AUDIO_FOLDER, audioFilesOf } from '../src/storage/audio-files.js'
+import { DataFolderInUseError, LOCK_FILE } from '../src/storage/data-folder-lock.js'
+import { DATABASE_FILE } from '../src/storage/database.js'
 import type { SqliteDatabase } from '../src/storage/database.js'
 
 function open (t: Test, dataDir = t.testdir()): Storage {
@@ -127,6 +129,29 @@ t.test('write after close rejects', async (t) => {
   storage.close()
 
   await t.rejects(storage.write(() => 1), { message: 'Storage is closed' })
+})
+
+t.test('a data folder opens in one Storage at a time', async (t) => {
+  const dataDir = t.testdir()
+  const first = new Storage(dataDir)
+
+  t.throws(() => new Storage(dataDir), DataFolderInUseError)
+  first.close()
+  t.doesNotThrow(() => open(t, dataDir), 'opens once the first one is closed')
+})
+
+t.test('failed open releases the data folder', async (t) => {
+  const dataDir = t.testdir({ [DATABASE_FILE]: {} })
+
+  t.throws(() => new Storage(dataDir), { code: 'SQLITE_CANTOPEN' })
+  rmSync(join(dataDir, DATABASE_FILE), { recursive: true })
+  t.doesNotThrow(() => open(t, dataDir))
+})
+
+t.test('lock file that is not a database is reported', async (t) => {
+  const dataDir = t.testdir({ [LOCK_FILE]: 'not a database, but a file long enough to have a header of one' })
+
+  t.throws(() => new Storage(dataDir), { code: 'SQLITE_NOTADB' })
 })
 
 t.test('audio pieces read back in order', async (t) => {
@@ -390,6 +415,22 @@ t.test('audio queued after an erase survives', async (t) => {
   t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(2, 100)])
   const bytesLeft = readdirSync(folder).reduce((sum, name) => sum + statSync(join(folder, name)).size, 0)
   t.equal(bytesLeft, 100, 'only the new piece is left on disk')
+})
+
+t.test('file of a delete cut short is removed at the next start', async (t) => {
+  const dataDir = t.testdir()
+  const first = new Storage(dataDir)
+  await first.write((db) => insertAudio(db, 'u1', pcm(1), 16000, '2026-12-01T10:00:00.000Z'))
+  // A crash after the delete's commit and before the removal of its file leaves the file behind.
+  first.db.exec('DELETE FROM audio_chunks')
+  first.close()
+
+  const second = open(t, dataDir)
+  t.same(removeUnreferencedAudio(second.db), ['u1/2026-12-01.pcm'])
+  await second.write((db) => insertAudio(db, 'u1', pcm(2), 16000, '2026-12-01T11:00:00.000Z'))
+
+  t.equal(statSync(join(dataDir, AUDIO_FOLDER, 'u1', '2026-12-01.pcm')).size, 320, 'the file holds only the new piece')
+  t.same(removeUnreferencedAudio(second.db), [], 'a referenced file stays')
 })
 
 t.test('delete audio of every uid', async (t) => {

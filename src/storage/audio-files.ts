@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs'
+import { closeSync, type Dirent, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SqliteDatabase } from './database.js'
 import { AppendFile } from './append-file.js'
@@ -7,6 +7,7 @@ import { AppendFile } from './append-file.js'
 export const AUDIO_FOLDER = 'audio'
 
 const SAFE_UID = /^[A-Za-z0-9_-]{1,128}$/
+const AUDIO_FILE_NAME = /^\d{4}-\d{2}-\d{2}(\.\d+)?\.pcm$/
 const MAX_OPEN_FILES = 64
 
 /** The location of a piece that `appendDurably` wrote and flushed. */
@@ -33,8 +34,7 @@ export interface DurableAppend {
 export class AudioFiles {
   readonly folder: string
   #open = new Map<string, AppendFile>()
-  // NOTE: kept in memory only. If the process dies between a delete's commit and the removal, the
-  // retired file stays on disk unreferenced, and after a restart new pieces of its day are appended to it.
+  // Kept in memory only: a retired file left behind by a crash is found by removeUnreferenced at the next start.
   #retired = new Set<string>()
   #retirements = 0
 
@@ -101,15 +101,8 @@ export class AudioFiles {
   /** Retires every file in the folder of `uid`, including files no row refers to, and returns their paths. */
   retireFolder (uid: string): string[] {
     if (!SAFE_UID.test(uid)) return []
-    let names: string[]
-    try {
-      names = readdirSync(join(this.folder, uid))
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw error
-    }
 
-    const files = names.map((name) => `${uid}/${name}`)
+    const files = entriesOf(join(this.folder, uid)).map((entry) => `${uid}/${entry.name}`)
     for (const file of files) this.retire(file)
     return files
   }
@@ -132,6 +125,28 @@ export class AudioFiles {
     } catch {
       // The folder is missing, or it contains files of pieces stored after the erase. Neither is an error.
     }
+  }
+
+  /**
+   * Deletes the audio files for which `isReferenced` returns false, and the
+   * uid folders this empties, and returns the paths of the deleted files.
+   * Such files are left behind when the process ends between a delete's
+   * commit and the removal of its files, or before any piece of a new file
+   * commits. Call it only while nothing appends, such as at startup.
+   */
+  removeUnreferenced (isReferenced: (file: string) => boolean): string[] {
+    const removed: string[] = []
+    for (const uid of entriesOf(this.folder).filter((entry) => entry.isDirectory() && SAFE_UID.test(entry.name))) {
+      const files = entriesOf(join(this.folder, uid.name))
+        .filter((entry) => entry.isFile() && AUDIO_FILE_NAME.test(entry.name))
+        .map((entry) => `${uid.name}/${entry.name}`)
+      for (const file of files.filter((file) => !isReferenced(file))) {
+        this.remove(file)
+        removed.push(file)
+      }
+      this.removeEmptyFolder(uid.name)
+    }
+    return removed
   }
 
   close (): void {
@@ -188,6 +203,16 @@ export class AudioFiles {
     if (handle.failed) this.#retired.add(file)
     handle.close()
     this.#open.delete(file)
+  }
+}
+
+/** Lists the entries of `folder`, or none if it does not exist. */
+function entriesOf (folder: string): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
   }
 }
 

@@ -113,11 +113,22 @@ function deleteAudioRows (db: SqliteDatabase, uid: string | undefined, before: s
     .pluck().all(...parameters) as string[]
   const info = statement(db, `DELETE FROM audio_chunks WHERE ${where}`).run(...parameters)
 
-  const isReferenced = statement(db, 'SELECT 1 FROM audio_chunks WHERE file = ? LIMIT 1').pluck()
-  const unreferenced = candidates.filter((file) => isReferenced.get(file) === undefined)
+  const unreferenced = candidates.filter((file) => !isReferenced(db, file))
   const files = audioFilesOf(db)
   for (const file of unreferenced) files.retire(file)
   return { deleted: info.changes, unreferenced }
+}
+
+/**
+ * Deletes the audio files that no row of `audio_chunks` refers to, and
+ * returns their paths. Run it at startup, before any piece is appended.
+ */
+export function removeUnreferencedAudio (db: SqliteDatabase): string[] {
+  return audioFilesOf(db).removeUnreferenced((file) => isReferenced(db, file))
+}
+
+function isReferenced (db: SqliteDatabase, file: string): boolean {
+  return statement(db, 'SELECT 1 FROM audio_chunks WHERE file = ? LIMIT 1').pluck().get(file) !== undefined
 }
 
 /**

@@ -1,5 +1,6 @@
 import { openDatabase, type SqliteDatabase } from './database.js'
 import { audioFilesOf, type AudioFiles } from './audio-files.js'
+import { lockDataFolder } from './data-folder-lock.js'
 
 export type WriteWork<T> = (db: SqliteDatabase) => T
 
@@ -28,12 +29,16 @@ type RunPiece = (work: WriteWork<unknown>) => Outcome
  * piece. Promises resolve after the commit has returned, so a reply sent
  * then is durable. Audio files appended to by the batch are flushed to
  * disk before the commit.
+ *
+ * Only one Storage at a time, in any process, can open a data folder: the
+ * constructor throws DataFolderInUseError while another has it open.
  */
 export class Storage {
   readonly db: SqliteDatabase
   #queue: PendingWrite[] = []
   #scheduled = false
   #closed = false
+  #unlock: () => void
   #audioFiles: AudioFiles
   #runBatch: (batch: PendingWrite[], runPiece: RunPiece) => Outcome[]
   /** Runs a piece without a savepoint, so that a throw rolls back the whole batch. */
@@ -42,7 +47,13 @@ export class Storage {
   #runIsolated: RunPiece
 
   constructor (dataDir: string) {
-    this.db = openDatabase(dataDir)
+    this.#unlock = lockDataFolder(dataDir)
+    try {
+      this.db = openDatabase(dataDir)
+    } catch (error) {
+      this.#unlock()
+      throw error
+    }
     this.#audioFiles = audioFilesOf(this.db)
     this.#runBatch = this.db.transaction((batch: PendingWrite[], runPiece: RunPiece) => {
       const outcomes = batch.map((pending) => runPiece(pending.work))
@@ -98,6 +109,7 @@ export class Storage {
     this.#closed = true
     this.#audioFiles.close()
     this.db.close()
+    this.#unlock()
   }
 
   #flush (): void {
