@@ -104,6 +104,18 @@ t.test('search finds transcript text', async (t) => {
   t.same(response.json().items.map((item: Summary) => item.id), ['spoken'])
 })
 
+t.test('search ignores the owner column', async (t) => {
+  const app = await build(t)
+  await deliver(app, 'user_1', conversation({ id: 'mine', title: 'Garden plans' }))
+
+  // The search index keeps each conversation's owner as the hex of its uid, in a column of its own.
+  for (const q of [Buffer.from('user_1').toString('hex'), 'owner']) {
+    const response = await app.inject({ method: 'GET', url: apiUrl('user_1', '/conversations', `q=${q}`) })
+
+    t.same(response.json().items, [], `q=${q}`)
+  }
+})
+
 t.test('search follows conversation updates', async (t) => {
   const app = await build(t)
   await deliver(app, 'user_1', conversation({ id: 'changing', title: 'Draft title' }))

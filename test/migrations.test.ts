@@ -5,7 +5,6 @@ import { build, testEnv } from './helpers/build.js'
 import { apiUrl, conversation, deliver } from './helpers/api.js'
 import { migrations } from '../src/storage/migrations.js'
 import { DATABASE_FILE } from '../src/storage/database.js'
-import { upsertMemory } from '../src/storage/memories.js'
 import { upsertLiveSegments } from '../src/storage/transcripts.js'
 import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
@@ -44,11 +43,26 @@ t.test('migration indexes existing conversations', async (t) => {
   t.same(await idsFound(app, 'user_1', 'upgrade'), ['old'])
 })
 
+/** Writes a conversation with one transcript segment the way schema version 4 stored it, with a search table of three columns. */
+function insertVersion4Conversation (db: Database.Database, uid: string, memory: Record<string, unknown>, segmentText: string): void {
+  const { title, overview } = memory.structured as { title: string, overview: string }
+  const at = '2026-11-30T10:00:00.000Z'
+  db.prepare(`INSERT INTO memories (uid, id, created_at, title, overview, body, received_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(uid, memory.id, at, title, overview, JSON.stringify(memory), at, at)
+  db.prepare(`INSERT INTO conversation_segments (uid, memory_id, position, segment_id, text, start, end)
+    VALUES (?, ?, 0, ?, ?, 0, 2)`).run(uid, memory.id, `${memory.id as string}-s0`, segmentText)
+  const key = db.prepare('INSERT INTO conversation_search_keys (uid, memory_id) VALUES (?, ?)').run(uid, memory.id).lastInsertRowid
+  db.prepare('INSERT INTO conversation_search (rowid, title, overview, transcript) VALUES (?, ?, ?, ?)').run(key, title, overview, segmentText)
+}
+
 t.test('rowid upgrade keeps rows, keys and search', async (t) => {
   const env = testEnv(t)
-  const garden = conversation({ id: 'garden', title: 'Garden plans', segments: [{ text: 'bring the rakes on Saturday', start: 0, end: 2 }] })
+  const text = 'bring the rakes on Saturday'
+  const garden = conversation({ id: 'garden', title: 'Garden plans', segments: [{ text, start: 0, end: 2 }] })
+  const theirs = conversation({ id: 'theirs', title: 'Rakes and garden gloves', segments: [{ text, start: 0, end: 2 }] })
   databaseAt(env, 4, (db) => {
-    upsertMemory(db, 'user_1', garden as never, '2026-11-30T10:00:00.000Z')
+    insertVersion4Conversation(db, 'user_1', garden, text)
+    insertVersion4Conversation(db, 'user_2', theirs, text)
     upsertLiveSegments(db, 'user_1', 'session_a', [{ id: 's1', text: 'Remind me', start: 41.36, end: 42 }], '2026-11-30T10:00:00.000Z')
   })
 
@@ -57,6 +71,7 @@ t.test('rowid upgrade keeps rows, keys and search', async (t) => {
   const stored = await app.inject({ method: 'GET', url: apiUrl('user_1', '/conversations/garden') })
   t.same(stored.json(), garden)
   t.same(await idsFound(app, 'user_1', 'rakes'), ['garden'])
+  t.same(await idsFound(app, 'user_2', 'rakes'), ['theirs'], 'each user finds only their own conversations')
   t.same(await liveTexts(t, app, 'user_1'), ['Remind me'])
 
   // The same keys must still be unique: a resent segment and a changed conversation replace their rows.
@@ -73,6 +88,6 @@ t.test('rowid upgrade keeps rows, keys and search', async (t) => {
   const db = new Database(join(env.DATA_DIR as string, DATABASE_FILE), { readonly: true })
   t.teardown(() => db.close())
   t.equal(db.pragma('user_version', { simple: true }), migrations.length)
-  t.equal(db.prepare(`SELECT count(*) FROM conversation_search WHERE conversation_search MATCH 'rakes OR tool'`).pluck().get(), 0,
-    'no search entry is left behind')
+  t.equal(db.prepare(`SELECT count(*) FROM conversation_search WHERE conversation_search MATCH 'rakes OR tool'`).pluck().get(), 1,
+    'no search entry of user_1 is left behind')
 })

@@ -236,5 +236,26 @@ export const migrations: string[] = [
           ORDER BY position))
     FROM conversation_search_keys AS keys
     JOIN memories ON memories.uid = keys.uid AND memories.id = keys.memory_id;
+  `,
+  // The search table gets an owner column: one token, the hex of the uid.
+  // A search then matches only the user's own entries inside FTS5, and
+  // bm25 scores those alone, instead of every user's matches being scored
+  // and then filtered by uid.
+  `
+  DROP TABLE conversation_search;
+  CREATE VIRTUAL TABLE conversation_search USING fts5 (
+    title, overview, transcript, owner,
+    tokenize = 'unicode61 remove_diacritics 2',
+    content = '', contentless_delete = 1
+  );
+  INSERT INTO conversation_search (rowid, title, overview, transcript, owner)
+    SELECT keys.rowid, memories.title, memories.overview,
+      (SELECT group_concat(text, ' ') FROM
+        (SELECT text FROM conversation_segments
+          WHERE conversation_segments.uid = keys.uid AND conversation_segments.memory_id = keys.memory_id
+          ORDER BY position)),
+      hex(keys.uid)
+    FROM conversation_search_keys AS keys
+    JOIN memories ON memories.uid = keys.uid AND memories.id = keys.memory_id;
   `
 ]

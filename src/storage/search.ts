@@ -2,8 +2,9 @@ import type { SqliteDatabase } from './database.js'
 import { statement } from './statements.js'
 
 /**
- * Writes the search entry of one stored conversation: its title, overview
- * and the text of its transcript segments in order. Call it after the
+ * Writes the search entry of one stored conversation: its title, overview,
+ * the text of its transcript segments in order, and its owner, the hex of
+ * its uid as a single token. Call it after the
  * conversation and its segments are written, in the same transaction.
  */
 export function indexConversation (db: SqliteDatabase, uid: string, memoryId: string): void {
@@ -13,10 +14,11 @@ export function indexConversation (db: SqliteDatabase, uid: string, memoryId: st
     .get(uid, memoryId) as { rowid: number }
 
   statement(db, 'DELETE FROM conversation_search WHERE rowid = ?').run(rowid)
-  statement(db, `INSERT INTO conversation_search (rowid, title, overview, transcript)
+  statement(db, `INSERT INTO conversation_search (rowid, title, overview, transcript, owner)
     SELECT ?, title, overview,
       (SELECT group_concat(text, ' ') FROM
-        (SELECT text FROM conversation_segments WHERE uid = ? AND memory_id = ? ORDER BY position))
+        (SELECT text FROM conversation_segments WHERE uid = ? AND memory_id = ? ORDER BY position)),
+      hex(uid)
     FROM memories WHERE uid = ? AND id = ?`)
     .run(rowid, uid, memoryId, uid, memoryId)
 }

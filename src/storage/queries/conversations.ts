@@ -48,14 +48,17 @@ export function listConversations (db: SqliteDatabase, uid: string, filter: Conv
 
 /**
  * Ranks matches by bm25, best first, with title matches weighted above
- * overview matches and both above transcript matches. The score is part of
- * the cursor, so pages stay consistent while no conversation changes.
+ * overview matches and both above transcript matches. FTS5 itself keeps
+ * only the entries with the uid's token in the owner column, and the words
+ * are searched in the other three columns only. The score is part of the
+ * cursor, so pages stay consistent while no conversation changes.
  */
 function searchConversations (db: SqliteDatabase, uid: string, match: string, filter: ConversationFilter): Page<ConversationSummaryRow> {
   const [score, createdAt, id] = filter.cursor === undefined ? [null, null, null] : decodeCursor(filter.cursor, ['number', 'string', 'string'])
   // MATERIALIZED keeps bm25() in the query that contains MATCH, because FTS5 rejects it anywhere else.
   const rows = statement(db, `WITH matches AS MATERIALIZED (
-      SELECT rowid, bm25(conversation_search, 4.0, 2.0, 1.0) AS score FROM conversation_search WHERE conversation_search MATCH @match
+      SELECT rowid, bm25(conversation_search, 4.0, 2.0, 1.0, 0.0) AS score FROM conversation_search
+      WHERE conversation_search MATCH 'owner : "' || hex(@uid) || '" AND {title overview transcript} : (' || @match || ')'
     )
     SELECT ${SUMMARY_COLUMNS}, matches.score FROM matches
     JOIN conversation_search_keys AS keys ON keys.rowid = matches.rowid
