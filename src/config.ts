@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import envSchema from 'env-schema'
+import { existsSync } from 'node:fs'
 
 const MiB = 1024 * 1024
 
@@ -46,6 +47,24 @@ export function loadConfig (env: Environment = process.env): Config {
     return envSchema<Config>({ schema: structuredClone(ConfigSchema), data: env, env: false })
   } catch (error) {
     throw new ConfigError(describeEnvError(error as Error))
+  }
+}
+
+/**
+ * Reads `.env` if the working folder has one, validates the configuration,
+ * and exits with a message naming the variable if it is invalid. Variables
+ * already set in the environment win over those in `.env`.
+ */
+export function readConfigOrExit (): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env')
+
+  try {
+    return loadConfig(process.env)
+  } catch (error) {
+    /* c8 ignore next: loadConfig wraps every error in a ConfigError; this guards a future change. */
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`omi-webhook: configuration error: ${error.message}\n`)
+    process.exit(1)
   }
 }
 

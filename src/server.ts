@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs'
 import Fastify, { type FastifyInstance } from 'fastify'
 import closeWithGrace from 'close-with-grace'
 import app from './app.js'
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { readConfigOrExit, type Config } from './config.js'
 import { serverOptions } from './server-options.js'
 import type { ResolvedSecret } from './secret.js'
 import { DataFolderInUseError } from './storage/data-folder-lock.js'
@@ -31,20 +30,6 @@ async function registerOrExit (server: FastifyInstance): Promise<void> {
   } catch (error) {
     if (!(error instanceof DataFolderInUseError)) throw error
     process.stderr.write(`omi-webhook: ${error.message}\n`)
-    process.exit(1)
-  }
-}
-
-function readConfigOrExit (): Config {
-  // Variables already set in the environment win over those in .env.
-  if (existsSync('.env')) process.loadEnvFile('.env')
-
-  try {
-    return loadConfig(process.env)
-  } catch (error) {
-    /* c8 ignore next: loadConfig wraps every error in a ConfigError; this guards a future change. */
-    if (!(error instanceof ConfigError)) throw error
-    process.stderr.write(`omi-webhook: configuration error: ${error.message}\n`)
     process.exit(1)
   }
 }

@@ -76,3 +76,16 @@ t.test('runtime stage serves deliveries', { skip: runtime.ok ? false : runtime.r
   t.not(secret, SECRET)
   t.equal(await exited, 0, `the service exits 0 on SIGTERM; its output was:\n${output}`)
 })
+
+t.test('runtime stage compacts its data folder', { skip: runtime.ok ? false : runtime.reason }, async (t) => {
+  const compact = spawnSync('env', [...WITHOUT_TAP, 'node', 'build/src/compact.js'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: join(dir, 'data') },
+    encoding: 'utf8',
+    timeout: 30_000,
+    ...(runsAsRoot ? UNPRIVILEGED : {})
+  })
+
+  t.equal(compact.status, 0, compact.stderr)
+  t.match(compact.stdout, `omi-webhook: compacted ${join(dir, 'data', 'omi-webhook.sqlite')} from `)
+})

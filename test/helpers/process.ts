@@ -80,9 +80,9 @@ export async function startServer (t: Test, overrides: Environment, cwd: string,
   }
 }
 
-/** Runs `node build/src/server.js` in `cwd` until it exits on its own. */
-export async function runUntilExit (overrides: Environment, cwd: string): Promise<ExitedProcess> {
-  const child = spawn(process.execPath, [SERVER_ENTRY], { cwd, env: processEnv(overrides), stdio: ['ignore', 'pipe', 'pipe'] })
+/** Runs `node build/src/server.js`, or another compiled entry, in `cwd` until it exits on its own. */
+export async function runUntilExit (overrides: Environment, cwd: string, entry = SERVER_ENTRY): Promise<ExitedProcess> {
+  const child = spawn(process.execPath, [entry], { cwd, env: processEnv(overrides), stdio: ['ignore', 'pipe', 'pipe'] })
   const output = collectOutput(child)
   const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_TIMEOUT_MS)
 
