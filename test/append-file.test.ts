@@ -57,6 +57,15 @@ t.test('failed sync fails later appends', async (t) => {
   t.equal(file.failed, true)
 })
 
+t.test('failed folder sync fails the append', async (t) => {
+  const dir = t.testdir()
+  const file = new AppendFile(join(dir, 'a.pcm'), () => {}, [join(dir, 'missing')])
+  t.teardown(() => { file.close() })
+
+  await t.rejects(file.appendDurably(Buffer.alloc(100, 1)), { code: 'ENOENT' })
+  t.equal(file.failed, true, 'the entry of the file may not be on disk')
+})
+
 t.test('failed synchronous sync fails later appends', async (t) => {
   const file = openAppendFile(t)
   file.appendSync(Buffer.alloc(100, 1))

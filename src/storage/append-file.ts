@@ -1,5 +1,7 @@
 import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, openSync, write, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { promisify } from 'node:util'
+import { CoalescedSync, syncFolderOnPool } from './coalesced-sync.js'
 
 const fdatasyncOnPool = promisify(fdatasync)
 const writeOnPool = promisify(write)
@@ -19,16 +21,32 @@ export class AppendFile {
   #closed = false
   #failure?: unknown
   #inFlight = 0
-  #running?: Promise<void>
-  #waiting?: Promise<void>
-  #onIdle: () => void
+  #syncs = new CoalescedSync(async () => {
+    this.#throwIfFailed()
+    try {
+      await fdatasyncOnPool(this.fd)
+    } catch (error) {
+      this.#failure = error
+      throw error
+    }
+  })
 
-  /** `onIdle` runs whenever the last append in flight is done. */
-  constructor (path: string, onIdle: () => void) {
+  #onIdle: () => void
+  #foldersToSync: string[]
+  #foldersSynced?: Promise<void>
+
+  /**
+   * `onIdle` runs whenever the last append in flight is done. The folders
+   * in `newFolderParents` and, for a new or empty file, the file's own
+   * folder are fsynced once, before the first append counts as on disk.
+   */
+  constructor (path: string, onIdle: () => void, newFolderParents: string[] = []) {
     this.fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600)
     this.openedSize = fstatSync(this.fd).size
     this.#end = this.openedSize
     this.#onIdle = onIdle
+    // A new file's directory entry must reach the disk too, or a crash could lose the whole file.
+    this.#foldersToSync = this.openedSize === 0 ? [...newFolderParents, dirname(path)] : newFolderParents
   }
 
   /** Whether an append on the thread pool is in flight. */
@@ -53,6 +71,9 @@ export class AppendFile {
   /** Writes `pcm` on the event loop, to the page cache only, and returns its offset. `syncDirty` flushes it. */
   appendSync (pcm: Buffer): number {
     this.#throwIfFailed()
+    // Appends on the event loop are rare, so the folders still to sync are fsynced here, on the event loop too.
+    for (const folder of this.#foldersToSync) syncFolder(folder)
+    this.#foldersToSync = []
     const offset = this.#reserve(pcm.length)
     let written = 0
     while (written < pcm.length) written += writeSync(this.fd, pcm, written, pcm.length - written, offset + written)
@@ -66,12 +87,7 @@ export class AppendFile {
     const offset = this.#reserve(pcm.length)
     this.#inFlight++
     try {
-      let written = 0
-      while (written < pcm.length) {
-        const { bytesWritten } = await writeOnPool(this.fd, pcm, written, pcm.length - written, offset + written)
-        written += bytesWritten
-      }
-      await this.#sync()
+      await Promise.all([this.#writeAndSync(pcm, offset), this.#syncFolders()])
       return offset
     } finally {
       this.#inFlight--
@@ -100,6 +116,28 @@ export class AppendFile {
     if (this.#inFlight === 0) closeSync(this.fd)
   }
 
+  async #writeAndSync (pcm: Buffer, offset: number): Promise<void> {
+    let written = 0
+    while (written < pcm.length) {
+      const { bytesWritten } = await writeOnPool(this.fd, pcm, written, pcm.length - written, offset + written)
+      written += bytesWritten
+    }
+    await this.#syncs.request()
+  }
+
+  /** Fsyncs the folders still to sync on the thread pool, once for every append that waits on it. */
+  #syncFolders (): Promise<void> {
+    if (this.#foldersToSync.length === 0) return Promise.resolve()
+
+    this.#foldersSynced ??= Promise.all(this.#foldersToSync.map(syncFolderOnPool)).then(() => {
+      this.#foldersToSync = []
+    }, (error: unknown) => {
+      this.#failure = error
+      throw error
+    })
+    return this.#foldersSynced
+  }
+
   #becomeIdle (): void {
     if (this.#closed) closeSync(this.fd)
     else this.#onIdle()
@@ -116,28 +154,16 @@ export class AppendFile {
     return offset
   }
 
-  /**
-   * Runs one fdatasync at a time. An append whose bytes were written while
-   * one runs waits for the next, which starts after it and covers them.
-   */
-  #sync (): Promise<void> {
-    if (this.#waiting !== undefined) return this.#waiting
 
-    // The next sync starts after the one running, whether that one succeeds or fails.
-    const next: Promise<void> = Promise.allSettled([this.#running]).then(async () => {
-      this.#waiting = undefined
-      this.#running = next
-      this.#throwIfFailed()
-      try {
-        await fdatasyncOnPool(this.fd)
-      } catch (error) {
-        this.#failure = error
-        throw error
-      }
-    }).finally(() => {
-      if (this.#running === next) this.#running = undefined
-    })
-    this.#waiting = next
-    return next
+}
+
+/** Fsyncs a folder on the event loop, so that the entries created in it survive a power loss. */
+function syncFolder (folder: string): void {
+  const fd = openSync(folder, 'r')
+  try {
+    fdatasyncSync(fd)
+  } finally {
+    closeSync(fd)
   }
 }
+

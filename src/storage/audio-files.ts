@@ -1,4 +1,4 @@
-import { closeSync, type Dirent, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs'
+import { closeSync, type Dirent, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SqliteDatabase } from './database.js'
 import { AppendFile } from './append-file.js'
@@ -176,11 +176,9 @@ export class AudioFiles {
 
     this.#closeIdleAbove(MAX_OPEN_FILES - 1)
     const path = join(this.folder, file)
-    ensureFolder(dirname(path))
-    const handle = new AppendFile(path, () => { this.#closeIdleAbove(MAX_OPEN_FILES) })
+    const newFolderParents = ensureFolder(dirname(path))
+    const handle = new AppendFile(path, () => { this.#closeIdleAbove(MAX_OPEN_FILES) }, newFolderParents)
     this.#open.set(file, handle)
-    // A new file's directory entry must reach the disk too, or a crash could lose the whole file.
-    if (handle.openedSize === 0) syncFolder(dirname(path))
     return handle
   }
 
@@ -216,22 +214,14 @@ function entriesOf (folder: string): Dirent[] {
   }
 }
 
-/** Creates `folder` and any missing parents, and fsyncs the parent of each new folder. */
-function ensureFolder (folder: string): void {
+/** Creates `folder` and any missing parents, and returns the parents of the new folders, which must be fsynced. */
+function ensureFolder (folder: string): string[] {
   const created = mkdirSync(folder, { recursive: true, mode: 0o700 })
-  if (created === undefined) return
-  for (let current = folder; current.length >= created.length; current = dirname(current)) {
-    syncFolder(dirname(current))
-  }
-}
+  if (created === undefined) return []
 
-function syncFolder (folder: string): void {
-  const fd = openSync(folder, 'r')
-  try {
-    fdatasyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
+  const parents: string[] = []
+  for (let current = folder; current.length >= created.length; current = dirname(current)) parents.push(dirname(current))
+  return parents
 }
 
 const filesByDatabase = new WeakMap<SqliteDatabase, AudioFiles>()

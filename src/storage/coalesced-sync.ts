@@ -1,0 +1,66 @@
+import { open } from 'node:fs/promises'
+
+/**
+ * Runs one sync at a time. A request made while one runs waits for the
+ * next, which starts after it and so covers every write made before the
+ * request. All requests made meanwhile share that next sync.
+ */
+export class CoalescedSync {
+  #run: () => Promise<void>
+  #running?: Promise<void>
+  #waiting?: Promise<void>
+
+  constructor (run: () => Promise<void>) {
+    this.#run = run
+  }
+
+  /** Whether no sync runs or waits. */
+  get idle (): boolean {
+    return this.#running === undefined && this.#waiting === undefined
+  }
+
+  request (): Promise<void> {
+    if (this.#waiting !== undefined) return this.#waiting
+
+    // The next sync starts after the one running, whether that one succeeds or fails.
+    const next: Promise<void> = Promise.allSettled([this.#running]).then(async () => {
+      this.#waiting = undefined
+      this.#running = next
+      await this.#run()
+    }).finally(() => {
+      if (this.#running === next) this.#running = undefined
+    })
+    this.#waiting = next
+    return next
+  }
+}
+
+const folderSyncs = new Map<string, CoalescedSync>()
+
+/**
+ * Fsyncs `folder` on libuv's thread pool, so that the entries created in it
+ * survive a power loss. Requests for one folder share syncs: a thousand new
+ * files in one folder need a few fsyncs of it, not a thousand.
+ */
+export async function syncFolderOnPool (folder: string): Promise<void> {
+  let sync = folderSyncs.get(folder)
+  if (sync === undefined) {
+    sync = new CoalescedSync(() => fsyncFolder(folder))
+    folderSyncs.set(folder, sync)
+  }
+
+  try {
+    await sync.request()
+  } finally {
+    if (sync.idle) folderSyncs.delete(folder)
+  }
+}
+
+async function fsyncFolder (folder: string): Promise<void> {
+  const handle = await open(folder, 'r')
+  try {
+    await handle.datasync()
+  } finally {
+    await handle.close()
+  }
+}
