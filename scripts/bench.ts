@@ -5,12 +5,14 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildScenarios, type Scenario } from './bench/payloads.js'
 import { memoryOf, sampleRss, startNode, stopNode, type Child } from './bench/processes.js'
-import { formatFlatness, formatTable, type Row } from './bench/report.js'
+import { formatFlatness, formatTable, formatUsers, type Row, type UserRow } from './bench/report.js'
+import { openLoop, quantile } from './bench/open-loop.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const FLAT_REQUESTS = Number(process.env.BENCH_FLAT_REQUESTS ?? 200_000)
 const ONLY = (process.env.BENCH_SCENARIOS ?? '').split(';').map((name) => name.trim()).filter((name) => name !== '')
+const USER_COUNTS = (process.env.BENCH_USERS ?? '500;1000;2000;3000').split(';').map(Number)
 const FLAT_MAX_SECONDS = 600
 const WARM_UP_SECONDS = 2
 const SECRET = 'bench-secret-0123456789abcdef'
@@ -66,10 +68,11 @@ async function main (): Promise<void> {
 
     if (ONLY.length > 0) return
 
+    const users = await measureUsers(service, scenarios)
     const flat = await measureFlatness(service, scenarios)
     const header = `Node ${process.version}, ${availableParallelism()} cores (os.availableParallelism), ` +
       `${CONNECTIONS} connections, ${SECONDS} s per scenario and server, ${new Date().toISOString().slice(0, 10)}.`
-    const report = [header, '', formatTable(rows, CONNECTIONS), '', formatFlatness(flat)].join('\n')
+    const report = [header, '', formatTable(rows, CONNECTIONS), '', formatUsers(users, SECONDS / 2), '', formatFlatness(flat)].join('\n')
     process.stdout.write('\n' + report + '\n')
     writeReport(report)
   } finally {
@@ -119,6 +122,43 @@ async function measureSideBySide (children: Child[], scenario: Scenario): Promis
   })
 }
 
+/**
+ * Loads the service as many Omi users at once, each sending one live
+ * transcript and one raw audio piece a second, spread evenly over time.
+ * Each user has its own uid, so its own audio file. Every count of
+ * USER_COUNTS runs twice: first with the users new since the last count,
+ * whose first piece creates their folder and file, then with all known.
+ */
+async function measureUsers (service: Child, scenarios: Scenario[]): Promise<UserRow[]> {
+  const perUser = scenarios.filter((scenario) => ['live transcript', 'raw audio 32,000 B'].includes(scenario.name))
+  const rows: UserRow[] = []
+  let known = 0
+  for (const users of USER_COUNTS) {
+    for (const newUsers of [Math.max(0, users - known), 0]) {
+      const rate = users * perUser.length
+      const result = await openLoop(service.origin, rate, SECONDS / 2, (n) => {
+        const scenario = perUser[n % perUser.length]
+        const uid = `user_${Math.floor(n / perUser.length) % users}`
+        return { path: webhookPath(uid, scenario), contentType: scenario.contentType, body: scenario.body(requestNumber++) }
+      })
+      const row = {
+        users,
+        newUsers,
+        sent: result.sentRate,
+        answered: result.answeredRate,
+        p50: quantile(result.latencies, 0.5),
+        p99: quantile(result.latencies, 0.99),
+        failed: result.failed
+      }
+      rows.push(row)
+      process.stdout.write(`${users} users (${newUsers} new): ${Math.round(row.answered)} of ${rate} req/s, ` +
+        `p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.failed} failed\n`)
+    }
+    known = Math.max(known, users)
+  }
+  return rows
+}
+
 async function measureFlatness (service: Child, scenarios: Scenario[]): Promise<number[]> {
   const mixed = scenarios.filter((scenario) => ['ping', 'live transcript', 'raw audio 32,000 B'].includes(scenario.name))
   const pid = service.process.pid as number
@@ -146,11 +186,15 @@ function run (child: Child, scenarios: Scenario[], limits: { duration?: number, 
     ...limits,
     requests: scenarios.map((scenario) => ({
       method: 'POST',
-      path: `/webhook?uid=bench_user&key=${SECRET}${scenario.query}`,
+      path: webhookPath('bench_user', scenario),
       headers: { 'content-type': scenario.contentType },
       setupRequest: (request) => ({ ...request, body: scenario.body(requestNumber++) })
     }))
   })
+}
+
+function webhookPath (uid: string, scenario: Scenario): string {
+  return `/webhook?uid=${uid}&key=${SECRET}${scenario.query}`
 }
 
 /** Counts the deliveries committed with a 2xx outcome (pings store nothing), and the duplicates among them. */

@@ -62,6 +62,37 @@ function checkTargets (row: Row, ratio: number, megabytes: number): string {
   return misses.length === 0 ? 'met' : 'missed: ' + misses.join(', ')
 }
 
+/** One step of the run with many Omi users, each sending a live transcript and an audio piece a second. */
+export interface UserRow {
+  users: number
+  /** Users whose first piece in this run creates their folder and audio file. */
+  newUsers: number
+  /** Requests per second sent, and with a 2xx response. */
+  sent: number
+  answered: number
+  /** Latency of the 2xx responses, in milliseconds. */
+  p50: number
+  p99: number
+  /** Responses other than 2xx, and requests that failed or got no response. */
+  failed: number
+}
+
+/** Formats the many-users run as a table, one row per number of users. */
+export function formatUsers (rows: UserRow[], seconds: number): string {
+  const lines = [
+    'Many Omi users at once: each user, with its own uid and so its own audio file, sends one live transcript and one ' +
+    `32,000-byte audio piece a second. The requests are spread evenly over each second, ${seconds} s per row. ` +
+    'A new user\'s first piece creates its folder and audio file, as every user\'s first piece of a UTC day creates a file.',
+    '',
+    '| users | new users | sent req/s | 2xx req/s | p50 / p99 ms | failed |',
+    '|---:|---:|---:|---:|---:|---:|'
+  ]
+  for (const row of rows) {
+    lines.push(`| ${row.users} | ${row.newUsers} | ${Math.round(row.sent)} | ${Math.round(row.answered)} | ${row.p50.toFixed(1)} / ${row.p99.toFixed(1)} | ${row.failed} |`)
+  }
+  return lines.join('\n')
+}
+
 /** Summarises the resident memory samples of the long mixed run. */
 export function formatFlatness (samples: number[]): string {
   const middle = samples[Math.floor(samples.length / 2)]
