@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import fastifyEnv from '@fastify/env'
 import { ConfigSchema, splitList, type Config, type Environment } from '../src/config.js'
 import { resolveSecret, type ResolvedSecret } from '../src/secret.js'
+import { checkDataFolderFree } from '../src/storage/data-folder-lock.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +27,8 @@ export default fp<ConfigPluginOptions>(async function configPlugin (app, opts) {
     env: false
   })
 
+  // A second instance must stop before it saves a generated secret in the folder of a running one.
+  checkDataFolderFree(app.config.DATA_DIR)
   app.decorate('webhookSecret', resolveSecret(app.config.WEBHOOK_SECRET, app.config.DATA_DIR))
   app.decorate('signingSecrets', splitList(app.config.OMI_SIGNING_SECRET ?? ''))
 }, { fastify: '5.x', name: 'config' })

@@ -148,7 +148,7 @@ t.test('search treats query syntax as text', async (t) => {
   const app = await build(t)
   await deliver(app, 'user_1', conversation({ id: 'quoted', title: 'He said "NEAR" AND left (quickly)' }))
 
-  const queries = ['"unbalanced', 'NEAR(', 'AND', '*', 'title:x', '-', '(quickly)']
+  const queries = ['"unbalanced', 'NEAR(', 'AND', '*', 'title:x', '-', '(quickly)', 'quickly\0left']
   for (const q of queries) {
     const response = await app.inject({ method: 'GET', url: apiUrl('user_1', '/conversations', `q=${encodeURIComponent(q)}`) })
 
@@ -156,6 +156,8 @@ t.test('search treats query syntax as text', async (t) => {
   }
   const match = await app.inject({ method: 'GET', url: apiUrl('user_1', '/conversations', `q=${encodeURIComponent('"near" (quickly)')}`) })
   t.same(match.json().items.map((item: Summary) => item.id), ['quoted'])
+  const split = await app.inject({ method: 'GET', url: apiUrl('user_1', '/conversations', `q=${encodeURIComponent('quickly\0left')}`) })
+  t.same(split.json().items.map((item: Summary) => item.id), ['quoted'], 'a NUL character separates words')
 })
 
 t.test('blank search lists everything', async (t) => {

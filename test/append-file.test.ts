@@ -2,6 +2,8 @@ import t, { type Test } from 'tap'
 import fs from 'node:fs'
 import { join } from 'node:path'
 import { syncBuiltinESMExports } from 'node:module'
+import { pbkdf2 } from 'node:crypto'
+import { promisify } from 'node:util'
 
 // Disk errors cannot be caused on a healthy disk, so the next fdatasync can be made to fail with EIO.
 let failures = 0
@@ -28,6 +30,7 @@ syncBuiltinESMExports()
 
 const { AppendFile } = await import('../src/storage/append-file.js')
 const { AudioFiles } = await import('../src/storage/audio-files.js')
+const { syncFolderOnPool } = await import('../src/storage/folders.js')
 
 const DAY = '2026-12-01T10:00:00.000Z'
 
@@ -59,11 +62,24 @@ t.test('failed sync fails later appends', async (t) => {
 
 t.test('failed folder sync fails the append', async (t) => {
   const dir = t.testdir()
-  const file = new AppendFile(join(dir, 'a.pcm'), () => {}, [join(dir, 'missing')])
+  const file = new AppendFile(join(dir, 'a.pcm'), () => {}, { sync: async () => { await syncFolderOnPool(join(dir, 'missing')) }, syncNow: () => {} })
   t.teardown(() => { file.close() })
 
   await t.rejects(file.appendDurably(Buffer.alloc(100, 1)), { code: 'ENOENT' })
   t.equal(file.failed, true, 'the entry of the file may not be on disk')
+})
+
+t.test('failed sync of a new file waits for its write', async (t) => {
+  const file = openAppendFile(t)
+  // Four slow key derivations fill libuv's thread pool, so the write waits while the folder's sync fails at once.
+  const poolBusy = Array.from({ length: 4 }, async () => await promisify(pbkdf2)('x', 'salt', 200_000, 32, 'sha256'))
+  failures = 1
+
+  await t.rejects(file.appendDurably(Buffer.alloc(100, 1)), { code: 'EIO' })
+
+  t.equal(fs.fstatSync(file.fd).size, 100, 'the write ended before the append failed')
+  t.equal(file.busy, false)
+  await Promise.all(poolBusy)
 })
 
 t.test('failed synchronous sync fails later appends', async (t) => {

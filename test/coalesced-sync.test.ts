@@ -1,8 +1,7 @@
 import t from 'tap'
-import { join } from 'node:path'
-import { CoalescedSync, syncFolderOnPool } from '../src/storage/coalesced-sync.js'
+import { CoalescedSync } from '../src/storage/coalesced-sync.js'
 
-/** A sync whose runs finish only when the test calls finish. */
+/** Creates a sync whose runs finish only when the test calls finish. */
 function controlledSync (): { sync: CoalescedSync, runs: () => number, finish: (error?: Error) => void } {
   let runs = 0
   const pending: Array<{ resolve: () => void, reject: (error: Error) => void }> = []
@@ -51,12 +50,4 @@ t.test('failed sync rejects only its requests', async (t) => {
   await next
 
   t.equal(runs(), 2, 'the next request runs a new sync')
-})
-
-t.test('folder syncs resolve and report errors', async (t) => {
-  const folder = t.testdir({ a: 'x' })
-
-  await Promise.all(Array.from({ length: 50 }, async () => { await syncFolderOnPool(folder) }))
-
-  await t.rejects(syncFolderOnPool(join(folder, 'missing')), { code: 'ENOENT' })
 })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, waitFor } from './helpers/net.js'
 import { runUntilExit, startServer } from './helpers/process.js'
@@ -67,9 +67,10 @@ t.test('second instance on one DATA_DIR exits 1', async (t) => {
   const env = { DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET }
   const first = await startServer(t, env, dataDir)
 
-  const second = await runUntilExit(env, dataDir)
+  const second = await runUntilExit({ ...env, WEBHOOK_SECRET: undefined }, dataDir)
 
   t.equal(second.code, 1)
+  t.notOk(existsSync(join(dataDir, 'webhook-secret')), 'the second instance saved no secret of its own')
   t.equal(second.stderr, `omi-webhook: the data folder ${dataDir} (DATA_DIR) is in use by another omi-webhook instance; ` +
     'run one instance per data folder\n')
   first.child.kill('SIGKILL')

@@ -2,8 +2,10 @@ import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pbkdf2 } from 'node:crypto'
+import { promisify } from 'node:util'
 import { Storage } from '../src/storage/storage.js'
-import { deleteAudio, eraseAudio, insertAudio, readAudioPieces, removeUnreferencedAudio, reserveAudioSeq } from '../src/storage/audio.js'
+import { deleteAudio, eraseAudio, insertAudio, placeAudio, readAudioPieces, removeUnreferencedAudio, reserveAudioSeq } from '../src/storage/audio.js'
 import { AUDIO_FOLDER, audioFilesOf } from '../src/storage/audio-files.js'
 import { DataFolderInUseError, LOCK_FILE } from '../src/storage/data-folder-lock.js'
 import { DATABASE_FILE } from '../src/storage/database.js'
@@ -148,6 +150,13 @@ t.test('failed open releases the data folder', async (t) => {
   t.doesNotThrow(() => open(t, dataDir))
 })
 
+t.test('database that is not one is closed', async (t) => {
+  const dataDir = t.testdir({ [DATABASE_FILE]: 'not a database, but a file long enough to have a header of one' })
+
+  t.throws(() => new Storage(dataDir), { code: 'SQLITE_NOTADB' })
+  t.equal(openFiles(DATABASE_FILE), 0, 'no descriptor of the database is left open')
+})
+
 t.test('lock file that is not a database is reported', async (t) => {
   const dataDir = t.testdir({ [LOCK_FILE]: 'not a database, but a file long enough to have a header of one' })
 
@@ -290,10 +299,11 @@ t.test('retiring a file during a durable append', async (t) => {
 })
 
 /** Counts the audio files this process has open. */
-function openAudioFiles (): number {
+/** Counts this process's open descriptors of files whose names end with `suffix`. */
+function openFiles (suffix: string): number {
   return readdirSync('/proc/self/fd').filter((fd) => {
     try {
-      return readlinkSync(`/proc/self/fd/${fd}`).endsWith('.pcm')
+      return readlinkSync(`/proc/self/fd/${fd}`).endsWith(suffix)
     } catch {
       return false
     }
@@ -307,7 +317,7 @@ t.test('durable appends to many files at once', async (t) => {
   const uids = Array.from({ length: 80 }, (_, index) => `u${index}`)
 
   const appended = await Promise.all(uids.map((uid, index) => files.appendDurably(uid, '2026-12-01T10:00:00.000Z', pcm(index % 256))))
-  const openAfterBurst = openAudioFiles()
+  const openAfterBurst = openFiles('.pcm')
   await storage.write((db) => appended.map((durable, index) => insertAudio(db, uids[index], pcm(index % 256), 16000, '2026-12-01T10:00:00.000Z', { seq: index + 1, durable })))
 
   t.equal(openAfterBurst, 64, 'files beyond the limit are closed')
@@ -415,6 +425,23 @@ t.test('audio queued after an erase survives', async (t) => {
   t.same(readAudioPieces(storage.db, 'u1', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(2, 100)])
   const bytesLeft = readdirSync(folder).reduce((sum, name) => sum + statSync(join(folder, name)).size, 0)
   t.equal(bytesLeft, 100, 'only the new piece is left on disk')
+})
+
+t.test('new file erased before its folder syncs', async (t) => {
+  const storage = open(t)
+  // Four slow key derivations fill libuv's thread pool, so the erase below runs before the piece's syncs do.
+  const poolBusy = Array.from({ length: 4 }, async () => await promisify(pbkdf2)('x', 'salt', 200_000, 32, 'sha256'))
+  const { placed, ready } = placeAudio(storage.db, 'u9', '2026-12-01T10:00:00.000Z', pcm(3, 100))
+
+  const erased = await eraseAudio(storage, 'u9', () => 'done')
+  t.notOk(existsSync(join(storage.db.name, '..', AUDIO_FOLDER, 'u9')), 'the erase removed the folder first')
+  await Promise.all(poolBusy)
+  await ready
+  await storage.write((db) => insertAudio(db, 'u9', pcm(3, 100), 16000, '2026-12-01T10:00:00.000Z', placed))
+
+  t.equal(erased.pieces, 0)
+  t.same(readAudioPieces(storage.db, 'u9', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z').map((piece) => piece.pcm), [pcm(3, 100)],
+    'the piece sent after the erase is stored')
 })
 
 t.test('file of a delete cut short is removed at the next start', async (t) => {

@@ -1,10 +1,19 @@
 import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, openSync, write, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
-import { CoalescedSync, syncFolderOnPool } from './coalesced-sync.js'
+import { CoalescedSync } from './coalesced-sync.js'
+import { settleAll, syncFolder } from './folders.js'
 
 const fdatasyncOnPool = promisify(fdatasync)
 const writeOnPool = promisify(write)
+
+/** Makes the entries of the folders above a file durable: `sync` on the thread pool, `syncNow` on the event loop. */
+export interface FolderEntries {
+  sync: () => Promise<void>
+  syncNow: () => void
+}
+
+const NO_NEW_FOLDERS: FolderEntries = { sync: async () => {}, syncNow: () => {} }
 
 /**
  * One open audio file that only grows. Every append first reserves its byte
@@ -32,21 +41,36 @@ export class AppendFile {
   })
 
   #onIdle: () => void
-  #foldersToSync: string[]
-  #foldersSynced?: Promise<void>
+  #path: string
+  #folders: FolderEntries
+  /** Open until the entry of a new file is known to be on disk. An fsync through it works even after the folder is removed. */
+  #folderFd?: number
+  #entriesDurable: boolean
+  #entriesSynced?: Promise<void>
 
   /**
-   * `onIdle` runs whenever the last append in flight is done. The folders
-   * in `newFolderParents` and, for a new or empty file, the file's own
-   * folder are fsynced once, before the first append counts as on disk.
+   * `onIdle` runs whenever the last append in flight is done. A new or
+   * empty file's own folder and `folders` are fsynced once, before the first
+   * append counts as on disk, since a crash could otherwise lose the whole file.
    */
-  constructor (path: string, onIdle: () => void, newFolderParents: string[] = []) {
+  constructor (path: string, onIdle: () => void, folders: FolderEntries = NO_NEW_FOLDERS) {
     this.fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600)
     this.openedSize = fstatSync(this.fd).size
     this.#end = this.openedSize
     this.#onIdle = onIdle
-    // A new file's directory entry must reach the disk too, or a crash could lose the whole file.
-    this.#foldersToSync = this.openedSize === 0 ? [...newFolderParents, dirname(path)] : newFolderParents
+    this.#path = path
+    this.#folders = folders
+    this.#entriesDurable = this.openedSize > 0
+    if (this.#entriesDurable) return
+
+    try {
+      this.#folderFd = openSync(dirname(path), 'r')
+    /* c8 ignore start: the folder of a file just opened can fail to open only when the process runs out of descriptors. */
+    } catch (error) {
+      closeSync(this.fd)
+      throw error
+    }
+    /* c8 ignore stop */
   }
 
   /** Whether an append on the thread pool is in flight. */
@@ -71,9 +95,12 @@ export class AppendFile {
   /** Writes `pcm` on the event loop, to the page cache only, and returns its offset. `syncDirty` flushes it. */
   appendSync (pcm: Buffer): number {
     this.#throwIfFailed()
-    // Appends on the event loop are rare, so the folders still to sync are fsynced here, on the event loop too.
-    for (const folder of this.#foldersToSync) syncFolder(folder)
-    this.#foldersToSync = []
+    if (!this.#entriesDurable) {
+      // Appends on the event loop are rare, so they fsync the folders on the event loop too.
+      this.#folders.syncNow()
+      syncFolder(dirname(this.#path))
+      this.#entriesDurable = true
+    }
     const offset = this.#reserve(pcm.length)
     let written = 0
     while (written < pcm.length) written += writeSync(this.fd, pcm, written, pcm.length - written, offset + written)
@@ -87,7 +114,8 @@ export class AppendFile {
     const offset = this.#reserve(pcm.length)
     this.#inFlight++
     try {
-      await Promise.all([this.#writeAndSync(pcm, offset), this.#syncFolders()])
+      // Every operation on the thread pool must end before the descriptor can be closed, even after one fails.
+      await settleAll([this.#writeAndSync(pcm, offset), this.#syncEntries()])
       return offset
     } finally {
       this.#inFlight--
@@ -113,7 +141,10 @@ export class AppendFile {
     if (this.#closed) return
     if (!this.failed) this.syncDirty()
     this.#closed = true
-    if (this.#inFlight === 0) closeSync(this.fd)
+    if (this.#inFlight > 0) return
+
+    closeSync(this.fd)
+    this.#closeFolder()
   }
 
   async #writeAndSync (pcm: Buffer, offset: number): Promise<void> {
@@ -125,22 +156,34 @@ export class AppendFile {
     await this.#syncs.request()
   }
 
-  /** Fsyncs the folders still to sync on the thread pool, once for every append that waits on it. */
-  #syncFolders (): Promise<void> {
-    if (this.#foldersToSync.length === 0) return Promise.resolve()
+  /** Fsyncs the file's own folder and the folders above it on the thread pool, once for every append that waits on it. */
+  #syncEntries (): Promise<void> {
+    if (this.#entriesDurable) return Promise.resolve()
 
-    this.#foldersSynced ??= Promise.all(this.#foldersToSync.map(syncFolderOnPool)).then(() => {
-      this.#foldersToSync = []
+    this.#entriesSynced ??= settleAll([fdatasyncOnPool(this.#folderFd as number), this.#folders.sync()]).then(() => {
+      this.#entriesDurable = true
+      this.#closeFolder()
     }, (error: unknown) => {
       this.#failure = error
+      this.#closeFolder()
       throw error
     })
-    return this.#foldersSynced
+    return this.#entriesSynced
+  }
+
+  #closeFolder (): void {
+    if (this.#folderFd === undefined) return
+    closeSync(this.#folderFd)
+    this.#folderFd = undefined
   }
 
   #becomeIdle (): void {
-    if (this.#closed) closeSync(this.fd)
-    else this.#onIdle()
+    if (!this.#closed) {
+      this.#onIdle()
+      return
+    }
+    closeSync(this.fd)
+    this.#closeFolder()
   }
 
   #throwIfFailed (): void {
@@ -156,14 +199,3 @@ export class AppendFile {
 
 
 }
-
-/** Fsyncs a folder on the event loop, so that the entries created in it survive a power loss. */
-function syncFolder (folder: string): void {
-  const fd = openSync(folder, 'r')
-  try {
-    fdatasyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-}
-

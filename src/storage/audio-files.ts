@@ -1,7 +1,8 @@
-import { closeSync, type Dirent, mkdirSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs'
+import { closeSync, type Dirent, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SqliteDatabase } from './database.js'
 import { AppendFile } from './append-file.js'
+import { NewFolders } from './folders.js'
 
 /** Folder under the data folder that contains the audio files, one per uid and UTC day. */
 export const AUDIO_FOLDER = 'audio'
@@ -37,6 +38,7 @@ export class AudioFiles {
   // Kept in memory only: a retired file left behind by a crash is found by removeUnreferenced at the next start.
   #retired = new Set<string>()
   #retirements = 0
+  #newFolders = new NewFolders()
 
   constructor (dataDir: string) {
     this.folder = join(dataDir, AUDIO_FOLDER)
@@ -176,8 +178,10 @@ export class AudioFiles {
 
     this.#closeIdleAbove(MAX_OPEN_FILES - 1)
     const path = join(this.folder, file)
-    const newFolderParents = ensureFolder(dirname(path))
-    const handle = new AppendFile(path, () => { this.#closeIdleAbove(MAX_OPEN_FILES) }, newFolderParents)
+    const folder = dirname(path)
+    this.#newFolders.create(folder)
+    const folders = { sync: () => this.#newFolders.sync(folder), syncNow: () => { this.#newFolders.syncNow(folder) } }
+    const handle = new AppendFile(path, () => { this.#closeIdleAbove(MAX_OPEN_FILES) }, folders)
     this.#open.set(file, handle)
     return handle
   }
@@ -212,16 +216,6 @@ function entriesOf (folder: string): Dirent[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
   }
-}
-
-/** Creates `folder` and any missing parents, and returns the parents of the new folders, which must be fsynced. */
-function ensureFolder (folder: string): string[] {
-  const created = mkdirSync(folder, { recursive: true, mode: 0o700 })
-  if (created === undefined) return []
-
-  const parents: string[] = []
-  for (let current = folder; current.length >= created.length; current = dirname(current)) parents.push(dirname(current))
-  return parents
 }
 
 const filesByDatabase = new WeakMap<SqliteDatabase, AudioFiles>()

@@ -1,5 +1,3 @@
-import { open } from 'node:fs/promises'
-
 /**
  * Runs one sync at a time. A request made while one runs waits for the
  * next, which starts after it and so covers every write made before the
@@ -32,35 +30,5 @@ export class CoalescedSync {
     })
     this.#waiting = next
     return next
-  }
-}
-
-const folderSyncs = new Map<string, CoalescedSync>()
-
-/**
- * Fsyncs `folder` on libuv's thread pool, so that the entries created in it
- * survive a power loss. Requests for one folder share syncs: a thousand new
- * files in one folder need a few fsyncs of it, not a thousand.
- */
-export async function syncFolderOnPool (folder: string): Promise<void> {
-  let sync = folderSyncs.get(folder)
-  if (sync === undefined) {
-    sync = new CoalescedSync(() => fsyncFolder(folder))
-    folderSyncs.set(folder, sync)
-  }
-
-  try {
-    await sync.request()
-  } finally {
-    if (sync.idle) folderSyncs.delete(folder)
-  }
-}
-
-async function fsyncFolder (folder: string): Promise<void> {
-  const handle = await open(folder, 'r')
-  try {
-    await handle.datasync()
-  } finally {
-    await handle.close()
   }
 }

@@ -37,3 +37,8 @@ export function lockDataFolder (dataDir: string): () => void {
 
   return () => { lock.close() }
 }
+
+/** Throws DataFolderInUseError if another instance has `dataDir` locked, without keeping the lock. */
+export function checkDataFolderFree (dataDir: string): void {
+  lockDataFolder(dataDir)()
+}

@@ -18,15 +18,19 @@ export function openDatabase (dataDir: string): SqliteDatabase {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const path = join(dataDir, DATABASE_FILE)
   const db = new Database(path)
-  chmodSync(path, 0o600)
-
-  // Takes effect only on a new, empty file, so that deleted rows can be given back with incremental_vacuum.
-  db.pragma('auto_vacuum = INCREMENTAL')
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
-  db.pragma('busy_timeout = 5000')
-  db.pragma('foreign_keys = ON')
-  migrate(db)
+  try {
+    chmodSync(path, 0o600)
+    // Takes effect only on a new, empty file, so that deleted rows can be given back with incremental_vacuum.
+    db.pragma('auto_vacuum = INCREMENTAL')
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('foreign_keys = ON')
+    migrate(db)
+  } catch (error) {
+    db.close()
+    throw error
+  }
   return db
 }
 

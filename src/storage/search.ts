@@ -29,7 +29,8 @@ export function indexConversation (db: SqliteDatabase, uid: string, memoryId: st
  * searched as text instead of being parsed as query syntax.
  */
 export function toMatchQuery (text: string): string {
-  return text.split(/\s+/)
+  // FTS5 reads the query as a C string, which a NUL character would end, so it separates words like a space.
+  return text.split(/[\s\0]+/)
     .filter((word) => word !== '')
     .map((word) => `"${word.replaceAll('"', '""')}"`)
     .join(' ')
