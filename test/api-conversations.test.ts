@@ -152,7 +152,7 @@ t.test('search treats query syntax as text', async (t) => {
   for (const q of queries) {
     const response = await app.inject({ method: 'GET', url: apiUrl('user_1', '/conversations', `q=${encodeURIComponent(q)}`) })
 
-    t.equal(response.statusCode, 200, `q=${q}`)
+    t.equal(response.statusCode, 200, `q=${JSON.stringify(q)}`)
   }
   const match = await app.inject({ method: 'GET', url: apiUrl('user_1', '/conversations', `q=${encodeURIComponent('"near" (quickly)')}`) })
   t.same(match.json().items.map((item: Summary) => item.id), ['quoted'])
