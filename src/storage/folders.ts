@@ -1,6 +1,6 @@
 import { closeSync, fdatasyncSync, mkdirSync, openSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { dirname, sep } from 'node:path'
+import { dirname } from 'node:path'
 import { CoalescedSync } from './coalesced-sync.js'
 
 /** Fsyncs a folder on the event loop, so that the entries created in it survive a power loss. */
@@ -77,7 +77,11 @@ export class NewFolders {
 
   /** Returns the new folders among `folder` and the folders above it whose entries may not be on disk yet. */
   unsynced (folder: string): string[] {
-    return [...this.#unsynced].filter((created) => folder === created || folder.startsWith(created + sep))
+    const pending: string[] = []
+    for (let current = folder; current !== dirname(current); current = dirname(current)) {
+      if (this.#unsynced.has(current)) pending.unshift(current)
+    }
+    return pending
   }
 }
 
