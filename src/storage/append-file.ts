@@ -2,7 +2,7 @@ import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, openSync, wr
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
 import { CoalescedSync } from './coalesced-sync.js'
-import { settleAll, syncFolder } from './folders.js'
+import { settleAll } from './folders.js'
 
 const fdatasyncOnPool = promisify(fdatasync)
 const writeOnPool = promisify(write)
@@ -41,7 +41,6 @@ export class AppendFile {
   })
 
   #onIdle: () => void
-  #path: string
   #folders: FolderEntries
   /** Open until the entry of a new file is known to be on disk. An fsync through it works even after the folder is removed. */
   #folderFd?: number
@@ -58,7 +57,6 @@ export class AppendFile {
     this.openedSize = fstatSync(this.fd).size
     this.#end = this.openedSize
     this.#onIdle = onIdle
-    this.#path = path
     this.#folders = folders
     this.#entriesDurable = this.openedSize > 0
     if (this.#entriesDurable) return
@@ -98,7 +96,7 @@ export class AppendFile {
     if (!this.#entriesDurable) {
       // Appends on the event loop are rare, so they fsync the folders on the event loop too.
       this.#folders.syncNow()
-      syncFolder(dirname(this.#path))
+      fdatasyncSync(this.#folderFd as number)
       this.#entriesDurable = true
     }
     const offset = this.#reserve(pcm.length)

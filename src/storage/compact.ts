@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { DATABASE_FILE, openDatabase } from './database.js'
-import { lockDataFolder } from './data-folder-lock.js'
+import { DATABASE_FILE } from './database.js'
+import { Storage } from './storage.js'
 
 export interface CompactResult {
   path: string
@@ -15,28 +15,23 @@ export interface CompactResult {
  * behind. A delete frees pages but keeps their bytes in the file, and the
  * search index keeps the words of a deleted conversation until its
  * segments are merged. This merges the whole search index, rebuilds the
- * file with VACUUM and empties the write-ahead log. It takes the lock of
- * the data folder, so it throws DataFolderInUseError while the service runs.
+ * file with VACUUM and empties the write-ahead log. It opens the folder as
+ * a Storage, so it throws DataFolderInUseError while the service runs.
  */
 export function compactDatabase (dataDir: string): CompactResult {
   const path = join(dataDir, DATABASE_FILE)
   if (!existsSync(path)) throw new Error(`no database found at ${path}: set DATA_DIR to the data folder of the service`)
 
-  const unlock = lockDataFolder(dataDir)
+  const bytesBefore = databaseBytes(path)
+  const storage = new Storage(dataDir)
   try {
-    const bytesBefore = databaseBytes(path)
-    const db = openDatabase(dataDir)
-    try {
-      db.exec("INSERT INTO conversation_search (conversation_search) VALUES ('optimize')")
-      db.exec('VACUUM')
-      db.pragma('wal_checkpoint(TRUNCATE)')
-    } finally {
-      db.close()
-    }
-    return { path, bytesBefore, bytesAfter: databaseBytes(path) }
+    storage.db.exec("INSERT INTO conversation_search (conversation_search) VALUES ('optimize')")
+    storage.db.exec('VACUUM')
+    storage.db.pragma('wal_checkpoint(TRUNCATE)')
   } finally {
-    unlock()
+    storage.close()
   }
+  return { path, bytesBefore, bytesAfter: databaseBytes(path) }
 }
 
 function databaseBytes (path: string): number {
