@@ -27,6 +27,6 @@ export default fp(async function storagePlugin (app) {
     if (removed.length > 0) app.log.info({ files: removed.length }, 'deleted audio files that no stored piece refers to')
   } catch (error) {
     // Audio that cannot be listed fails its own deliveries; the other event families still work.
-    app.log.warn({ err: error }, 'could not look for audio files that no stored piece refers to')
+    app.log.warn({ err: error }, 'failed to list the audio folder for files that no stored piece refers to')
   }
 }, { fastify: '5.x', name: 'storage', dependencies: ['config'] })

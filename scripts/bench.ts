@@ -145,13 +145,13 @@ async function measureUsers (service: Child, scenarios: Scenario[]): Promise<Use
         users,
         newUsers,
         sent: result.sentRate,
-        answered: result.answeredRate,
+        succeeded: result.successRate,
         p50: quantile(result.latencies, 0.5),
         p99: quantile(result.latencies, 0.99),
         failed: result.failed
       }
       rows.push(row)
-      process.stdout.write(`${users} users (${newUsers} new): ${Math.round(row.answered)} of ${rate} req/s, ` +
+      process.stdout.write(`${users} users (${newUsers} new): ${Math.round(row.succeeded)} of ${rate} req/s, ` +
         `p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.failed} failed\n`)
     }
     known = Math.max(known, users)

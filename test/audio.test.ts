@@ -114,7 +114,7 @@ t.test('unreadable audio folder does not stop the start', async (t) => {
 
   const app = await build(t, env, { write: (line) => { lines.push(line) } })
 
-  const entry = lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'could not look for audio files that no stored piece refers to')
+  const entry = lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'failed to list the audio folder for files that no stored piece refers to')
   t.equal(entry?.err.code, 'ENOTDIR')
   const response = await app.inject({ method: 'POST', url: webhookUrl(), payload: { type: 'ping' } })
   t.equal(response.statusCode, 200)

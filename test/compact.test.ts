@@ -107,8 +107,8 @@ t.test('compact command reports sizes and errors', async (t) => {
   t.match(done.stdout, new RegExp(`^omi-webhook: compacted ${join(dataDir, DATABASE_FILE)} from \\d+\\.\\d MB to \\d+\\.\\d MB\\n$`))
 
   const app = await build(t, env)
-  const refused = await runUntilExit({ DATA_DIR: dataDir }, dataDir, COMPACT_ENTRY)
-  t.equal(refused.code, 1)
-  t.match(refused.stderr, /^omi-webhook: the data folder .* is in use by another omi-webhook instance/)
+  const rejected = await runUntilExit({ DATA_DIR: dataDir }, dataDir, COMPACT_ENTRY)
+  t.equal(rejected.code, 1)
+  t.match(rejected.stderr, /^omi-webhook: the data folder .* is in use by another omi-webhook instance/)
   await app.close()
 })

@@ -10,7 +10,7 @@ export interface OpenLoopRequest {
 export interface OpenLoopResult {
   /** Requests per second sent, and with a 2xx response, over the sending time. */
   sentRate: number
-  answeredRate: number
+  successRate: number
   /** Latency of each 2xx response in milliseconds, sorted. */
   latencies: number[]
   /** Responses other than 2xx, and requests that failed or got no response. */
@@ -70,7 +70,7 @@ export async function openLoop (origin: string, rate: number, seconds: number, n
   agent.destroy()
 
   latencies.sort((a, b) => a - b)
-  return { sentRate: sent / sendingSeconds, answeredRate: latencies.length / sendingSeconds, latencies, failed }
+  return { sentRate: sent / sendingSeconds, successRate: latencies.length / sendingSeconds, latencies, failed }
 }
 
 /** Returns the `fraction` quantile of sorted values, or NaN when there are none. */

@@ -69,7 +69,7 @@ export interface UserRow {
   newUsers: number
   /** Requests per second sent, and with a 2xx response. */
   sent: number
-  answered: number
+  succeeded: number
   /** Latency of the 2xx responses, in milliseconds. */
   p50: number
   p99: number
@@ -88,7 +88,7 @@ export function formatUsers (rows: UserRow[], seconds: number): string {
     '|---:|---:|---:|---:|---:|---:|'
   ]
   for (const row of rows) {
-    lines.push(`| ${row.users} | ${row.newUsers} | ${Math.round(row.sent)} | ${Math.round(row.answered)} | ${row.p50.toFixed(1)} / ${row.p99.toFixed(1)} | ${row.failed} |`)
+    lines.push(`| ${row.users} | ${row.newUsers} | ${Math.round(row.sent)} | ${Math.round(row.succeeded)} | ${row.p50.toFixed(1)} / ${row.p99.toFixed(1)} | ${row.failed} |`)
   }
   return lines.join('\n')
 }

@@ -7,7 +7,7 @@ import { settleAll } from './folders.js'
 const fdatasyncOnPool = promisify(fdatasync)
 const writeOnPool = promisify(write)
 
-/** Makes the entries of the folders above a file durable: `sync` on the thread pool, `syncNow` on the event loop. */
+/** Functions that make the entries of the folders above a file durable: `sync` on the thread pool, `syncNow` on the event loop. */
 export interface FolderEntries {
   sync: () => Promise<void>
   syncNow: () => void
@@ -42,7 +42,7 @@ export class AppendFile {
 
   #onIdle: () => void
   #folders: FolderEntries
-  /** Open until the entry of a new file is known to be on disk. An fsync through it works even after the folder is removed. */
+  /** Descriptor of a new file's folder, open until the file's entry is known to be on disk. An fsync through it works even after the folder is removed. */
   #folderFd?: number
   #entriesDurable: boolean
   #entriesSynced?: Promise<void>

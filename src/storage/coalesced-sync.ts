@@ -1,7 +1,7 @@
 /**
- * Runs one sync at a time. A request made while one runs waits for the
- * next, which starts after it and so covers every write made before the
- * request. All requests made meanwhile share that next sync.
+ * Queue of syncs that runs one at a time. A request made while one runs
+ * waits for the next, which starts after it and so covers every write made
+ * before the request. All requests made meanwhile share that next sync.
  */
 export class CoalescedSync {
   #run: () => Promise<void>
@@ -12,7 +12,7 @@ export class CoalescedSync {
     this.#run = run
   }
 
-  /** Whether no sync runs or waits. */
+  /** Whether no sync is running or waiting. */
   get idle (): boolean {
     return this.#running === undefined && this.#waiting === undefined
   }

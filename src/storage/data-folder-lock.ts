@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 
 export const LOCK_FILE = 'omi-webhook.lock'
 
-/** Another process, or another Storage in this process, has the data folder open. */
+/** Error thrown when another process, or another Storage in this process, has the data folder open. */
 export class DataFolderInUseError extends Error {
   constructor (dataDir: string) {
     super(`the data folder ${resolve(dataDir)} (DATA_DIR) is in use by another omi-webhook instance; run one instance per data folder`)

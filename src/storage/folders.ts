@@ -44,8 +44,8 @@ async function fsyncFolder (folder: string): Promise<void> {
 }
 
 /**
- * Creates folders and remembers those whose entry in their parent may not
- * be on disk yet, until an fsync of that parent has succeeded. A file in a
+ * Record of the folders created here whose entry in their parent may not
+ * be on disk yet, kept until an fsync of that parent has succeeded. A file in a
  * new folder is durable only once the entries of every new folder above it
  * are, whichever call created them.
  */
@@ -67,7 +67,7 @@ export class NewFolders {
     }))
   }
 
-  /** Does what `sync` does, on the event loop. */
+  /** Fsyncs the same parents as `sync`, on the event loop. */
   syncNow (folder: string): void {
     for (const created of this.unsynced(folder)) {
       syncFolder(dirname(created))

@@ -4,8 +4,8 @@ import { statement } from './statements.js'
 /**
  * Writes the search entry of one stored conversation: its title, overview,
  * the text of its transcript segments in order, and its owner, the hex of
- * its uid as a single token. Call it after the
- * conversation and its segments are written, in the same transaction.
+ * its uid as a single token. Call it after the conversation and its
+ * segments are written, in the same transaction.
  */
 export function indexConversation (db: SqliteDatabase, uid: string, memoryId: string): void {
   statement(db, 'INSERT INTO conversation_search_keys (uid, memory_id) VALUES (?, ?) ON CONFLICT (uid, memory_id) DO NOTHING')
